@@ -1,0 +1,5 @@
+"""``python -m churnlab``: the command line."""
+
+from churnlab.cli import main
+
+raise SystemExit(main())

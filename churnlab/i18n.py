@@ -1,0 +1,35 @@
+"""The one message catalogue: every user-visible string, in English and 简体中文.
+
+Areas keep their strings in ``churnlab/messages/<area>.py`` as two dicts ``EN``
+and ``ZH`` with the same keys (a test checks it). ``t(key, lang, **values)``
+formats a message; an unknown key falls back to English, then to the key.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+import churnlab.messages as _messages_pkg
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh": "简体中文"}
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """All messages, merged from every area module."""
+    merged: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
+    for info in sorted(pkgutil.iter_modules(_messages_pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"churnlab.messages.{info.name}")
+        merged["en"].update(module.EN)
+        merged["zh"].update(module.ZH)
+    return merged
+
+
+def t(key: str, lang: str = "en", /, **values: object) -> str:
+    """The message for ``key`` in ``lang``, formatted with ``values``."""
+    messages = catalogue()
+    text = messages.get(lang, {}).get(key) or messages["en"].get(key) or key
+    return text.format(**values) if values else text

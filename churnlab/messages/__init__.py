@@ -1,0 +1,1 @@
+"""Message areas: each module defines EN and ZH dicts with the same keys."""

@@ -1,0 +1,66 @@
+"""Guards on the shape of the code: engine free of the UI, public API, docs, lint."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+
+import churnlab
+from churnlab import config, i18n
+from tests.conftest import ROOT
+
+
+def test_importing_the_engine_does_not_import_streamlit() -> None:
+    code = (
+        "import sys, churnlab, churnlab.cli, churnlab.pipeline, churnlab.charts;"
+        "print('streamlit' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_no_engine_module_mentions_streamlit_imports() -> None:
+    offenders = [
+        path.name
+        for path in (ROOT / "churnlab").rglob("*.py")
+        if "import streamlit" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_public_api_names_resolve() -> None:
+    for name in churnlab.__all__:
+        assert getattr(churnlab, name) is not None, name
+    assert sorted(churnlab.__all__) == churnlab.__all__
+
+
+def test_every_setting_is_documented_in_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in config.setting_names() if f"`{name}`" not in readme]
+    assert missing == []
+
+
+def test_message_catalogue_has_the_same_keys_in_every_language() -> None:
+    messages = i18n.catalogue()
+    assert set(messages["en"]) == set(messages["zh"])
+    empty = [key for lang in i18n.LANGUAGES for key, text in messages[lang].items() if not text]
+    assert empty == []
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed")
+def test_ruff_is_clean() -> None:
+    check = _ruff("check", ".")
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = _ruff("format", "--check", ".")
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
