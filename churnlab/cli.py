@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("file error", exc_info=True)
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         return _fail(f"cannot use the file{name}: {exc.strerror or exc}.")
-    except Exception as exc:  # noqa: BLE001 - the contract: no traceback reaches a user
+    except Exception as exc:
         log.debug("unexpected error", exc_info=True)
         return _fail(
             f"an unexpected problem stopped churnlab ({type(exc).__name__}: {exc}). "

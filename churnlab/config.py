@@ -95,17 +95,59 @@ class ScoringConfig:
 
 
 @dataclass(frozen=True)
+class CampaignConfig:
+    """The assumptions of a retention campaign (see churnlab/campaign.py for the formula)."""
+
+    margin: float = 0.30
+    """Gross margin as a share of spend (0.30 = 30 %)."""
+    value_days: int = 365
+    """A customer's value is what they would spend over this many days if they stay."""
+    save_rate: float = 0.20
+    """Share of would-be churners that the offer keeps."""
+    offer_cost: float = 20.0
+    """Fixed cost of the offer (e.g. a coupon's face value) for each customer who uses it."""
+    discount_rate: float = 0.0
+    """Discount as a share of one average order, for each customer who uses the offer."""
+    contact_cost: float = 0.5
+    """Cost of contacting one customer (message, call time), paid for everyone contacted."""
+    budget: float | None = None
+    """Cap on the expected campaign cost; None means no cap."""
+    min_risk: float = 0.0
+    """Contact only customers with at least this churn probability."""
+    currency: str = "¥"
+    """Currency sign used in summaries and exports."""
+
+    def validate(self) -> CampaignConfig:
+        if not 0 < self.margin <= 1:
+            raise ConfigError("The gross margin must be between 0 % and 100 %.")
+        if not 0 < self.save_rate <= 1:
+            raise ConfigError("The save rate must be between 0 % and 100 %.")
+        if self.offer_cost < 0 or self.contact_cost < 0:
+            raise ConfigError("Offer and contact costs cannot be negative.")
+        if not 0 <= self.discount_rate < 1:
+            raise ConfigError("The discount must be between 0 % and 100 %.")
+        if self.budget is not None and self.budget < 0:
+            raise ConfigError("The budget cannot be negative.")
+        if not 0 <= self.min_risk <= 1:
+            raise ConfigError("The minimum risk must be between 0 % and 100 %.")
+        if not 1 <= self.value_days <= 3650:
+            raise ConfigError("The value period must be between 1 and 3650 days.")
+        return self
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs, grouped."""
 
     churn: ChurnDefinition = field(default_factory=ChurnDefinition)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    campaign: CampaignConfig = field(default_factory=CampaignConfig)
 
 
 def setting_names() -> list[str]:
     """Every documented setting name, for the docs test."""
     names: list[str] = []
-    for cls in (ChurnDefinition, TrainingConfig, ScoringConfig):
+    for cls in (ChurnDefinition, TrainingConfig, ScoringConfig, CampaignConfig):
         names.extend(f.name for f in fields(cls))
     return names

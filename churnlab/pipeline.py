@@ -1,0 +1,384 @@
+"""Glue from shop data to a trained model and a scored, explained list.
+
+The CLI and the pages call these functions and nothing deeper, so both offer
+exactly the same behaviour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+import churnlab
+from churnlab.bands import band_thresholds, risk_bands
+from churnlab.catalogue import describe
+from churnlab.config import ChurnDefinition, ScoringConfig, Settings
+from churnlab.drift import DriftReport, drift_report, feature_profile
+from churnlab.errors import DataError, ModelError
+from churnlab.features import (
+    FeatureSet,
+    build_scoring_set,
+    build_table_set,
+    build_training_set,
+)
+from churnlab.loading import ShopData
+from churnlab.model import ChurnModel
+from churnlab.reasons import reasons_for_rows
+from churnlab.schema import CUSTOMER_ID, LABEL
+from churnlab.training import TrainResult, train_on_feature_set
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+#: Columns of the scored list that describe a customer's value, when the features have them.
+VALUE_COLUMNS: tuple[str, ...] = ("monetary", "recency_days", "frequency")
+
+
+@dataclass
+class TrainedModel:
+    """A fitted model and the document a bundle stores beside it."""
+
+    model: ChurnModel
+    document: dict[str, Any]
+    result: TrainResult | None = None
+    training_set: FeatureSet | None = None
+
+    @property
+    def mode(self) -> str:
+        return str(self.document["mode"])
+
+    @property
+    def definition(self) -> ChurnDefinition:
+        return definition_from_dict(self.document["definition"])
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.document["feature_names"])
+
+    @property
+    def categorical(self) -> list[str]:
+        return list(self.document["categorical"])
+
+    @property
+    def base_rate(self) -> float:
+        return float(self.document["base_rate"])
+
+    @property
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        return self.document["metrics"]
+
+
+@dataclass
+class ScoredList:
+    """Today's customers ranked by churn risk, with everything needed to explain them."""
+
+    frame: pl.DataFrame
+    features: pl.DataFrame
+    shap_values: np.ndarray
+    base_value: float
+    feature_names: list[str]
+    as_of: dt.date | None
+    drift: DriftReport | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def definition_to_dict(definition: ChurnDefinition) -> dict[str, Any]:
+    data = dataclasses.asdict(definition)
+    data["activity"] = list(definition.activity)
+    data["cutoff"] = definition.cutoff.isoformat() if definition.cutoff else None
+    return data
+
+
+def definition_from_dict(data: dict[str, Any]) -> ChurnDefinition:
+    values = dict(data)
+    values["activity"] = tuple(values["activity"])
+    values["cutoff"] = dt.date.fromisoformat(values["cutoff"]) if values.get("cutoff") else None
+    known = {f.name for f in dataclasses.fields(ChurnDefinition)}
+    return ChurnDefinition(**{k: v for k, v in values.items() if k in known})
+
+
+def _mapping_summary(shop: ShopData) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": table.raw.source,
+            "kind": table.mapping.kind,
+            "roles": dict(table.mapping.roles),
+            "attributes": list(table.mapping.attributes),
+        }
+        for table in shop.tables
+    ]
+
+
+def _has_label(shop: ShopData) -> bool:
+    return shop.customers is not None and LABEL in shop.customers.columns
+
+
+def train(
+    shop: ShopData,
+    settings: Settings | None = None,
+    *,
+    progress: Progress | None = None,
+) -> TrainedModel:
+    """Build features, train and validate out of time (or cross-validated for labelled tables)."""
+    settings = settings or Settings()
+    definition = settings.churn.validate()
+    training = settings.training.validate()
+    report = progress or (lambda fraction, message: None)
+
+    report(0.02, "Building features")
+    if shop.events is not None:
+        feature_set = build_training_set(shop.events, shop.customers, definition)
+        mode = "events"
+    elif _has_label(shop):
+        feature_set = build_table_set(shop.customers, label=LABEL)
+        mode = "table"
+    else:
+        raise DataError(
+            "There is nothing to learn from: the files hold no event log and no churn label.",
+            hint="Upload an event or order log, or a customer table with a churn column.",
+        )
+
+    def training_progress(fraction: float, message: str) -> None:
+        report(0.1 + 0.85 * fraction, message)
+
+    result = train_on_feature_set(feature_set, training, progress=training_progress)
+    report(0.96, "Profiling the training data")
+    profile = feature_profile(feature_set.frame, feature_set.feature_names, feature_set.categorical)
+    labels = feature_set.frame.get_column(LABEL).to_numpy()
+    plan = feature_set.plan
+    document: dict[str, Any] = {
+        "mode": mode,
+        "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "source": shop.source,
+        "mapping": _mapping_summary(shop),
+        "definition": definition_to_dict(definition),
+        "training": dataclasses.asdict(training),
+        "feature_names": list(feature_set.feature_names),
+        "categorical": list(feature_set.categorical),
+        "catalogue": {
+            name: {"unit": describe(name).unit, "description": describe(name).description}
+            for name in feature_set.feature_names
+        },
+        "base_rate": float(labels.mean()),
+        "metrics": result.metrics,
+        "params": result.params,
+        "n_trees": result.n_trees,
+        "cutoff_stats": result.cutoff_stats,
+        "plan": _plan_to_dict(plan),
+        "profile": profile,
+        "warnings": list(result.warnings),
+        "eval_predictions": _eval_predictions_to_dict(result.eval_predictions),
+    }
+    report(1.0, "Done")
+    return TrainedModel(result.model, document, result, feature_set)
+
+
+def _plan_to_dict(plan: Any) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    return {
+        "cutoffs": [c.isoformat() for c in plan.cutoffs],
+        "eval_cutoff": plan.eval_cutoff.isoformat(),
+        "validation_cutoffs": [c.isoformat() for c in plan.validation_cutoffs],
+        "data_start": plan.data_start.isoformat(),
+        "data_end": plan.data_end.isoformat(),
+        "as_of": plan.as_of.isoformat(),
+    }
+
+
+_MAX_STORED_PREDICTIONS = 50_000
+
+
+def _eval_predictions_to_dict(frame: pl.DataFrame) -> dict[str, list[Any]]:
+    """Keep the evaluation snapshot (bounded) so a loaded bundle can redraw its charts."""
+    if frame.height > _MAX_STORED_PREDICTIONS:
+        frame = frame.sample(_MAX_STORED_PREDICTIONS, seed=0).sort(CUSTOMER_ID)
+    return {name: frame.get_column(name).to_list() for name in frame.columns}
+
+
+def eval_predictions(trained: TrainedModel) -> pl.DataFrame:
+    """The evaluation snapshot: customer_id, label and one probability column per model."""
+    if trained.result is not None:
+        return trained.result.eval_predictions
+    return pl.DataFrame(trained.document["eval_predictions"])
+
+
+def _scoring_set(trained: TrainedModel, shop: ShopData, as_of: dt.date | None) -> FeatureSet:
+    if trained.mode == "events":
+        if shop.events is None:
+            raise DataError(
+                "This model was trained on an event log, but these files hold no events.",
+                hint="Score an export of the same kind as the one the model learned from.",
+            )
+        return build_scoring_set(shop.events, shop.customers, trained.definition, as_of=as_of)
+    if shop.customers is None:
+        raise DataError(
+            "This model was trained on a customer table, but these files hold none.",
+            hint="Score a customer table with the same columns as the training one.",
+        )
+    customers = shop.customers
+    if LABEL not in customers.columns:
+        customers = customers.with_columns(pl.lit(None, dtype=pl.Int8).alias(LABEL))
+    return build_table_set(customers, label=LABEL, require_label=False)
+
+
+def _align_features(frame: pl.DataFrame, trained: TrainedModel) -> pl.DataFrame:
+    """The model's feature columns in its order; absent ones are missing values."""
+    missing = [name for name in trained.feature_names if name not in frame.columns]
+    if len(missing) > len(trained.feature_names) // 2:
+        raise DataError(
+            f"These files lack most of what the model uses ({len(missing)} of "
+            f"{len(trained.feature_names)} features), e.g. {', '.join(missing[:3])}.",
+            hint="Score an export with the same columns as the training data.",
+        )
+    columns = []
+    for name in trained.feature_names:
+        dtype = pl.String if name in trained.categorical else pl.Float64
+        if name in frame.columns:
+            columns.append(pl.col(name).cast(dtype))
+        else:
+            columns.append(pl.lit(None, dtype=dtype).alias(name))
+    return frame.select(columns)
+
+
+def score(
+    trained: TrainedModel,
+    shop: ShopData,
+    *,
+    scoring: ScoringConfig | None = None,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> ScoredList:
+    """Score today's customers (as of the end of the data unless a date is given)."""
+    scoring = scoring or ScoringConfig()
+    report = progress or (lambda fraction, message: None)
+    report(0.05, "Building today's features")
+    feature_set = _scoring_set(trained, shop, scoring.as_of)
+    if feature_set.frame.height == 0:
+        raise DataError(
+            "No customer is active in the look-back window before the scoring date.",
+            hint="Choose a later date, or a longer look-back when training.",
+        )
+    X = _align_features(feature_set.frame, trained)
+    report(0.4, "Scoring")
+    probability = trained.model.predict_proba(X)
+    report(0.6, "Explaining each score")
+    contributions, base_value = trained.model.contributions(X)
+    reasons = reasons_for_rows(
+        X, contributions, trained.feature_names, k=scoring.reasons, lang=lang
+    )
+    bands = risk_bands(probability, trained.base_rate, scoring.band_odds_ratio)
+
+    ids = feature_set.frame.get_column(CUSTOMER_ID)
+    columns: dict[str, Any] = {
+        CUSTOMER_ID: ids,
+        "churn_probability": np.round(probability, 6),
+        "risk_band": bands,
+    }
+    for k in range(scoring.reasons):
+        columns[f"reason_{k + 1}"] = [row[k] if k < len(row) else "" for row in reasons]
+    frame = pl.DataFrame(columns)
+    for name in VALUE_COLUMNS:
+        if name in feature_set.frame.columns:
+            frame = frame.with_columns(feature_set.frame.get_column(name).alias(name))
+    order = np.lexsort((ids.to_numpy().astype(str), -probability))
+    frame = frame[order].with_row_index("rank", offset=1)
+    frame = frame.select(
+        CUSTOMER_ID,
+        "churn_probability",
+        "risk_band",
+        "rank",
+        *[
+            c
+            for c in frame.columns
+            if c not in (CUSTOMER_ID, "churn_probability", "risk_band", "rank")
+        ],
+    )
+    features = feature_set.frame[order]
+    shap_sorted = contributions[order]
+    if scoring.top is not None:
+        frame = frame.head(scoring.top)
+        features = features.head(scoring.top)
+        shap_sorted = shap_sorted[: scoring.top]
+
+    report(0.9, "Checking for drift")
+    drift = (
+        drift_report(trained.document["profile"], X) if trained.document.get("profile") else None
+    )
+    warnings = list(drift.warnings) if drift else []
+    as_of = _scoring_date(feature_set)
+    report(1.0, "Done")
+    return ScoredList(
+        frame=frame,
+        features=features,
+        shap_values=shap_sorted,
+        base_value=float(base_value),
+        feature_names=trained.feature_names,
+        as_of=as_of,
+        drift=drift,
+        warnings=warnings,
+    )
+
+
+def _scoring_date(feature_set: FeatureSet) -> dt.date | None:
+    if "cutoff" not in feature_set.frame.columns or feature_set.frame.height == 0:
+        return None
+    value = feature_set.frame.get_column("cutoff")[0]
+    return value if isinstance(value, dt.date) else None
+
+
+def band_limits(trained: TrainedModel, scoring: ScoringConfig | None = None) -> tuple[float, float]:
+    """(Low upper limit, High lower limit) of the risk bands for this model's base rate."""
+    scoring = scoring or ScoringConfig()
+    return band_thresholds(trained.base_rate, scoring.band_odds_ratio)
+
+
+def save_model(trained: TrainedModel, path: str | Path) -> Path:
+    from churnlab.bundle import save_bundle
+
+    return save_bundle(path, trained.model, trained.document)
+
+
+def load_model(path: str | Path) -> TrainedModel:
+    from churnlab.bundle import load_bundle
+
+    bundle = load_bundle(path)
+    return _from_bundle(bundle)
+
+
+def model_to_zip(trained: TrainedModel) -> bytes:
+    from churnlab.bundle import bundle_to_zip_bytes
+
+    return bundle_to_zip_bytes(trained.model, trained.document)
+
+
+def model_from_zip(data: bytes) -> TrainedModel:
+    from churnlab.bundle import load_bundle_zip
+
+    return _from_bundle(load_bundle_zip(data))
+
+
+def _from_bundle(bundle: Any) -> TrainedModel:
+    document = bundle.document
+    required = ("mode", "definition", "feature_names", "categorical", "base_rate", "metrics")
+    missing = [key for key in required if key not in document]
+    if missing:
+        from churnlab.errors import BundleError
+
+        raise BundleError(f"The model bundle lacks {', '.join(missing)}.")
+    if not isinstance(bundle.model, ChurnModel):
+        raise ModelError("The model bundle did not hold a churnlab model.")
+    return TrainedModel(bundle.model, document)
+
+
+def version() -> str:
+    return churnlab.__version__

@@ -1,0 +1,272 @@
+"""What every page shares: cached engine calls, session-state keys, errors, sidebar.
+
+This is the only module with ``st.cache_*`` wrappers. Caches are keyed by
+content (a hash of the uploaded bytes), never by file name, and bounded.
+Per-user choices live in ``st.session_state``; each key is created once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from churnlab import i18n
+from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
+from churnlab.errors import ChurnlabError
+from churnlab.loading import LoadedTable, ShopData, combine, load_table
+from churnlab.pipeline import ScoredList, TrainedModel, model_from_zip, score, train
+from churnlab.sample import sample_paths
+
+log = logging.getLogger("churnlab.app")
+
+T = TypeVar("T")
+
+# Session-state keys (one place, so pages never invent their own).
+LANG = "lang"
+UPLOADS = "uploads"  # list[Upload]: the user's files, in memory, this session only
+DEFINITION = "definition"  # ChurnDefinition chosen on the Model page
+USER_MODEL = "user_model"  # TrainedModel trained or loaded by this user, or None
+MODEL_KEY = "model_key"  # content key of USER_MODEL's training data + definition
+AS_OF = "as_of"
+
+SAMPLE_KEY = "sample"
+#: The sample shop trains with a short search so the first visitor waits seconds, not minutes.
+SAMPLE_TRAINING = TrainingConfig(tuning_seconds=20.0, max_trials=6)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: its bytes stay in this session's memory only."""
+
+    name: str
+    data: bytes = field(repr=False)
+    digest: str
+    overrides: tuple[tuple[str, str], ...] = ()
+    sheet: str | None = None
+
+
+def init_state() -> None:
+    """Create every session key once, behind a guard."""
+    defaults: dict[str, Any] = {
+        LANG: "en",
+        UPLOADS: [],
+        DEFINITION: ChurnDefinition(),
+        USER_MODEL: None,
+        MODEL_KEY: None,
+        AS_OF: None,
+    }
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def lang() -> str:
+    return str(st.session_state.get(LANG, "en"))
+
+
+def tr(key: str, **values: object) -> str:
+    """The current language's text for ``key``."""
+    return i18n.t(key, lang(), **values)
+
+
+def escape(text: object) -> str:
+    """Escape user-supplied text before it goes into Markdown or HTML."""
+    value = html.escape(str(text))
+    for char in "\\`*_{}[]()#+-.!|<>~$":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def show_error(error: Exception) -> None:
+    """An engine error as a red box with its hint; anything else without a traceback."""
+    if isinstance(error, ChurnlabError):
+        st.error(error.message + (f"\n\n{error.hint}" if error.hint else ""), icon="⚠️")
+    else:
+        log.exception("unexpected error in the app")
+        st.error(tr("error.unexpected", kind=type(error).__name__), icon="⚠️")
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Run a block; show any error in the page instead of a traceback."""
+    try:
+        yield
+    except Exception as error:
+        show_error(error)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- cached engine calls
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _load_upload(
+    data_digest: str, name: str, _data: bytes, sheet: str | None, overrides: tuple
+) -> LoadedTable:
+    return load_table(_data, name=name, sheet=sheet, overrides=dict(overrides) or None)
+
+
+def load_upload(upload: Upload) -> LoadedTable:
+    return _load_upload(upload.digest, upload.name, upload.data, upload.sheet, upload.overrides)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _sample_shop() -> ShopData:
+    tables = [load_table(path) for path in sample_paths()]
+    return combine(tables, source=SAMPLE_KEY)
+
+
+def current_shop() -> tuple[ShopData, str]:
+    """The data in use (the user's files, else the sample shop) and its content key."""
+    uploads: list[Upload] = st.session_state.get(UPLOADS, [])
+    if uploads:
+        tables = [load_upload(upload) for upload in uploads]
+        names = ", ".join(upload.name for upload in uploads)
+        key = digest("|".join(f"{u.digest}:{u.sheet}:{u.overrides}" for u in uploads).encode())
+        return combine(tables, source=names), key
+    return _sample_shop(), SAMPLE_KEY
+
+
+def using_sample() -> bool:
+    return not st.session_state.get(UPLOADS)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _sample_model() -> TrainedModel:
+    """Shared by every visitor: trained once per server process, read-only afterwards."""
+    shop = _sample_shop()
+    return train(shop, Settings(training=SAMPLE_TRAINING))
+
+
+def _definition_key(definition: ChurnDefinition) -> str:
+    return repr(definition)
+
+
+def current_model() -> TrainedModel | None:
+    """The user's model if they trained or loaded one, else the sample model on the sample."""
+    model = st.session_state.get(USER_MODEL)
+    if model is not None:
+        return model
+    if using_sample():
+        with st.spinner(tr("status.preparing_sample")):
+            return _sample_model()
+    return None
+
+
+def set_user_model(model: TrainedModel | None, key: str | None) -> None:
+    st.session_state[USER_MODEL] = model
+    st.session_state[MODEL_KEY] = key
+
+
+def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefinition) -> None:
+    """Train on the current data with visible progress; keep the old model if it fails."""
+    with st.status(tr("model.training"), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        try:
+            trained = train(shop, Settings(churn=definition), progress=progress)
+        except Exception as error:
+            status.update(label=tr("model.training_failed"), state="error")
+            show_error(error)
+            return
+        set_user_model(trained, f"{shop_key}:{_definition_key(definition)}")
+        status.update(label=tr("model.trained"), state="complete", expanded=False)
+
+
+def load_model_upload(data: bytes) -> None:
+    set_user_model(model_from_zip(data), f"bundle:{digest(data)}")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _score(model_key: str, shop_key: str, as_of: Any, lang_code: str, _model, _shop) -> ScoredList:
+    return score(_model, _shop, scoring=ScoringConfig(as_of=as_of), lang=lang_code)
+
+
+def model_key(model: TrainedModel) -> str:
+    key = st.session_state.get(MODEL_KEY)
+    return key if model is st.session_state.get(USER_MODEL) and key else SAMPLE_KEY
+
+
+def current_scores() -> ScoredList | None:
+    """Today's customers scored by the current model (cached by content)."""
+    model = current_model()
+    if model is None:
+        return None
+    shop, shop_key = current_shop()
+    return _score(model_key(model), shop_key, st.session_state.get(AS_OF), lang(), model, shop)
+
+
+def cached(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache a pure engine call by its (hashable) arguments; bounded."""
+    return st.cache_data(max_entries=32, show_spinner=False)(fn)
+
+
+# ---------------------------------------------------------------- layout helpers
+
+
+def sidebar() -> None:
+    """Language switch and the status of data, churn definition and model."""
+    with st.sidebar:
+        st.selectbox(
+            "Language / 语言",
+            options=list(i18n.LANGUAGES),
+            format_func=lambda code: i18n.LANGUAGE_NAMES[code],
+            key=LANG,
+        )
+        if using_sample():
+            st.caption(tr("sidebar.data_sample"))
+        else:
+            names = ", ".join(escape(u.name) for u in st.session_state[UPLOADS])
+            st.caption(tr("sidebar.data_files", names=names))
+        definition: ChurnDefinition = st.session_state[DEFINITION]
+        st.caption(
+            tr(
+                "sidebar.definition",
+                horizon=definition.horizon_days,
+                activity=", ".join(definition.activity),
+                lookback=definition.lookback_days,
+            )
+        )
+        model = st.session_state.get(USER_MODEL)
+        if model is not None:
+            st.caption(tr("sidebar.model_user", auc=model.metrics["model"]["roc_auc"]))
+        elif using_sample():
+            st.caption(tr("sidebar.model_sample"))
+        else:
+            st.caption(tr("sidebar.model_none"))
+
+
+def need_model() -> TrainedModel | None:
+    """The current model, or an explanation of how to get one."""
+    with guarded():
+        model = current_model()
+        if model is None:
+            st.info(tr("model.none_yet"), icon="ℹ️")
+            st.page_link("pages/model.py", label=tr("nav.model"), icon="🧠")
+        return model
+    return None
+
+
+def pct(value: float, digits: int = 1) -> str:
+    return f"{value * 100:.{digits}f} %"
+
+
+def money(value: float) -> str:
+    return f"¥{value:,.0f}"
+
+
+def plot(figure: Any, key: str | None = None) -> None:
+    st.plotly_chart(figure, width="stretch", key=key, config={"displaylogo": False})

@@ -1,0 +1,241 @@
+"""At-risk customers: the ranked list, the campaign planner and safe downloads."""
+
+import polars as pl
+import streamlit as st
+
+from churnlab.campaign import plan_campaign
+from churnlab.catalogue import describe
+from churnlab.charts import profit_curve_figure
+from churnlab.config import CampaignConfig
+from churnlab.export import csv_bytes, pseudonymise_ids, xlsx_bytes
+from pages._shared import current_scores, guarded, lang, money, need_model, plot, show_error, tr
+
+DEFAULTS = CampaignConfig()
+
+st.title(tr("atrisk.title"))
+model = need_model()
+if model is not None:
+    with guarded():
+        scores = current_scores()
+        frame = scores.frame
+        as_of = scores.as_of.isoformat() if scores.as_of else "—"
+        st.caption(tr("atrisk.intro", as_of=as_of, n=frame.height))
+
+        # ------------------------------------------------------------ campaign planner
+        plan = None
+        if "monetary" in frame.columns:
+            st.subheader(tr("campaign.title"))
+            st.caption(tr("campaign.intro"))
+            c1, c2, c3, c4 = st.columns(4)
+            margin = c1.number_input(
+                tr("campaign.margin"),
+                1,
+                100,
+                int(DEFAULTS.margin * 100),
+                help=tr("campaign.margin_help"),
+            )
+            save_rate = c2.number_input(
+                tr("campaign.save_rate"),
+                1,
+                100,
+                int(DEFAULTS.save_rate * 100),
+                help=tr("campaign.save_rate_help"),
+            )
+            offer_cost = c3.number_input(
+                tr("campaign.offer_cost"),
+                0.0,
+                10000.0,
+                DEFAULTS.offer_cost,
+                step=5.0,
+                help=tr("campaign.offer_cost_help"),
+            )
+            contact_cost = c4.number_input(
+                tr("campaign.contact_cost"), 0.0, 1000.0, DEFAULTS.contact_cost, step=0.5
+            )
+            c5, c6, c7, c8 = st.columns(4)
+            value_days = c5.number_input(
+                tr("campaign.value_days"),
+                30,
+                1825,
+                DEFAULTS.value_days,
+                step=30,
+                help=tr("campaign.value_days_help"),
+            )
+            min_risk = c6.number_input(tr("campaign.min_risk"), 0, 100, 0)
+            use_budget = c7.toggle(tr("campaign.use_budget"))
+            budget = c8.number_input(
+                tr("campaign.budget"), 0.0, 1e9, 10000.0, step=1000.0, disabled=not use_budget
+            )
+            config = CampaignConfig(
+                margin=margin / 100,
+                save_rate=save_rate / 100,
+                offer_cost=offer_cost,
+                contact_cost=contact_cost,
+                value_days=int(value_days),
+                min_risk=min_risk / 100,
+                budget=budget if use_budget else None,
+            )
+            try:
+                plan = plan_campaign(frame, config, lookback_days=model.definition.lookback_days)
+            except Exception as error:
+                show_error(error)
+            if plan is not None:
+                s = plan.summary
+                k = st.columns(4)
+                k[0].metric(tr("campaign.summary.contacted"), f"{s['contacted']:,.0f}")
+                k[1].metric(tr("campaign.summary.kept"), f"{s['expected_customers_kept']:,.0f}")
+                k[2].metric(tr("campaign.summary.revenue"), money(s["revenue_kept"]))
+                k[3].metric(
+                    tr("campaign.summary.net"),
+                    money(s["net_gain"]),
+                    delta=f"ROI {s['roi'] * 100:,.0f} %",
+                )
+                k = st.columns(4)
+                k[0].metric(
+                    tr("campaign.summary.reached"), f"{s['expected_churners_reached']:,.0f}"
+                )
+                k[1].metric(tr("campaign.summary.cost"), money(s["cost"]))
+                curve = plan.curve
+                plot(
+                    profit_curve_figure(
+                        curve.get_column("n_contacted").to_numpy(),
+                        curve.get_column("cumulative_net_gain").to_numpy(),
+                        plan.best_n,
+                        plan.budget_n,
+                        lang=lang(),
+                    ),
+                    key="profit",
+                )
+                st.caption(tr("campaign.best_n", best=f"{plan.best_n:,}"))
+                if plan.budget_n is not None:
+                    st.caption(tr("campaign.budget_n", n=f"{plan.budget_n:,}"))
+        else:
+            st.info(tr("campaign.no_amounts"), icon="ℹ️")
+
+        # ------------------------------------------------------------ the list and filters
+        listing = plan.frame if plan is not None else frame
+        with st.expander(tr("atrisk.filters"), expanded=True):
+            c1, c2 = st.columns(2)
+            bands = c1.multiselect(
+                tr("atrisk.bands"),
+                ["High", "Medium", "Low"],
+                default=["High", "Medium"],
+                format_func=lambda b: tr(f"band.{b}"),
+            )
+            filtered = listing.filter(pl.col("risk_band").is_in(bands))
+            if "monetary" in listing.columns:
+                top_value = float(listing.get_column("monetary").max() or 0.0)
+                min_value = c2.number_input(
+                    tr("atrisk.min_value"), 0.0, max(top_value, 1.0), 0.0, step=50.0
+                )
+                filtered = filtered.filter(pl.col("monetary").fill_null(0) >= min_value)
+            numeric = [n for n in scores.feature_names if n not in model.categorical]
+            feature = st.selectbox(
+                tr("atrisk.feature_filter"),
+                ["—", *numeric],
+                format_func=lambda n: n if n == "—" else (describe(n).description.get(lang()) or n),
+            )
+            if feature != "—":
+                values = scores.features.select("customer_id", pl.col(feature).cast(pl.Float64))
+                finite = values.get_column(feature).drop_nulls()
+                low, high = (
+                    (float(finite.min()), float(finite.max())) if finite.len() else (0.0, 1.0)
+                )
+                if low == high:
+                    high = low + 1.0
+                chosen = st.slider(tr("atrisk.range"), low, high, (low, high))
+                keep = values.filter(pl.col(feature).is_between(*chosen)).get_column("customer_id")
+                filtered = filtered.filter(pl.col("customer_id").is_in(keep.implode()))
+
+        shown = filtered
+        if "recommended_action" in shown.columns:
+            shown = shown.with_columns(
+                pl.col("recommended_action").replace_strict(
+                    {
+                        a: tr(f"action.{a}")
+                        for a in ("personal_outreach", "automated_coupon", "monitor", "no_action")
+                    },
+                    default=pl.col("recommended_action"),
+                )
+            )
+        st.metric(tr("atrisk.selected"), f"{filtered.height:,}")
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={
+                "churn_probability": st.column_config.ProgressColumn(
+                    tr("atrisk.col.probability"), format="percent", min_value=0.0, max_value=1.0
+                ),
+                "risk_band": tr("atrisk.col.band"),
+                "monetary": st.column_config.NumberColumn(tr("atrisk.col.value"), format="¥%.0f"),
+                "rank": tr("atrisk.col.rank"),
+            },
+        )
+
+        # ------------------------------------------------------------ export
+        st.subheader(tr("atrisk.export"))
+        c1, c2 = st.columns(2)
+        row_choice = c1.radio(
+            tr("campaign.rows"),
+            ["planned", "filtered", "all"] if plan is not None else ["filtered", "all"],
+            format_func=lambda r: tr(f"campaign.rows.{r}"),
+            horizontal=True,
+        )
+        rows = {
+            "planned": plan.frame.filter(pl.col("planned")) if plan is not None else None,
+            "filtered": filtered,
+            "all": listing,
+        }[row_choice]
+        columns = c2.multiselect(
+            tr("campaign.columns"),
+            rows.columns,
+            default=[
+                c for c in rows.columns if c not in ("planned", "campaign_rank", "expected_cost")
+            ],
+        )
+        pseudo = st.toggle(tr("campaign.pseudonymise"))
+        salt = st.text_input(
+            tr("campaign.salt"), type="password", help=tr("campaign.salt_help"), disabled=not pseudo
+        )
+        export = rows.select(columns or rows.columns)
+        if pseudo and salt and "customer_id" in export.columns:
+            export = pseudonymise_ids(export, salt)
+        notes = {
+            c: (describe(c).description.get(lang()) or c)
+            if c in scores.feature_names
+            else tr(f"column.{c}")
+            for c in export.columns
+        }
+        about = {
+            tr("export.as_of"): as_of,
+            tr("export.model_date"): str(model.document.get("trained_at", "")),
+            tr("export.definition"): tr(
+                "sidebar.definition",
+                horizon=model.definition.horizon_days,
+                activity=", ".join(model.definition.activity),
+                lookback=model.definition.lookback_days,
+            ),
+        }
+        if plan is not None:
+            about[tr("export.assumptions")] = (
+                f"margin {plan.config.margin:.0%}, save rate {plan.config.save_rate:.0%}, offer {plan.config.offer_cost}, "
+                f"contact {plan.config.contact_cost}, value {plan.config.value_days} days, budget {plan.config.budget}"
+            )
+        blocked = pseudo and not salt
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            tr("atrisk.download_csv"),
+            csv_bytes(export),
+            "churnlab-at-risk.csv",
+            "text/csv",
+            icon="⬇️",
+            disabled=blocked,
+        )
+        d2.download_button(
+            tr("atrisk.download_xlsx"),
+            xlsx_bytes(export, column_notes=notes, about=about),
+            "churnlab-at-risk.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon="⬇️",
+            disabled=blocked,
+        )

@@ -1,0 +1,58 @@
+"""Score new data: apply the current or an uploaded model to a new export, as of a date."""
+
+import streamlit as st
+
+from churnlab.config import ScoringConfig
+from churnlab.export import csv_bytes
+from churnlab.loading import combine
+from churnlab.pipeline import model_from_zip, score
+from pages._shared import (
+    Upload,
+    current_model,
+    digest,
+    escape,
+    guarded,
+    lang,
+    load_upload,
+    show_error,
+    tr,
+)
+
+st.title(tr("score.title"))
+st.caption(tr("score.intro"))
+
+bundle = st.file_uploader(tr("score.bundle"), type=["zip"], key="score_bundle")
+files = st.file_uploader(tr("score.files"), accept_multiple_files=True, key="score_files")
+use_date = st.toggle(tr("score.choose_date"))
+as_of = st.date_input(tr("score.as_of")) if use_date else None
+
+if st.button(tr("score.run"), type="primary", disabled=not files):
+    try:
+        model = model_from_zip(bundle.getvalue()) if bundle is not None else current_model()
+        if model is None:
+            st.warning(tr("model.none_yet"))
+        else:
+            tables = [
+                load_upload(Upload(f.name, f.getvalue(), digest(f.getvalue()))) for f in files
+            ]
+            shop = combine(tables, source=", ".join(f.name for f in files))
+            with st.spinner(tr("score.scoring")):
+                scored = score(model, shop, scoring=ScoringConfig(as_of=as_of), lang=lang())
+            st.session_state["score_result"] = scored
+    except Exception as error:
+        show_error(error)
+
+with guarded():
+    scored = st.session_state.get("score_result")
+    if scored is not None:
+        if scored.drift is not None and scored.drift.drifted:
+            st.warning(tr("score.drifted", n=len(scored.drift.drifted)), icon="⚠️")
+            for warning in scored.warnings:
+                st.caption(f"⚠️ {escape(warning)}")
+        elif scored.drift is not None:
+            st.success(tr("score.no_drift"), icon="✅")
+        st.metric(tr("score.scored"), f"{scored.frame.height:,}")
+        st.dataframe(scored.frame, hide_index=True)
+        st.download_button(
+            tr("atrisk.download_csv"), csv_bytes(scored.frame), "churnlab-scores.csv", "text/csv"
+        )
