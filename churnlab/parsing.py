@@ -56,7 +56,9 @@ _SAMPLE_DISTINCT = 500
 _MAX_FORMATS = 3
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_UNIX_MAX_S = 4_102_444_800  # 2100-01-01
 _NUMERIC_STR = r"^\d+(?:\.\d+)?$"
+_ZONE_AFTER_TIME = r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
 
 _TIME = " %H:%M:%S%.f"
 # (strptime date format, D/M order family, description)
@@ -113,8 +115,9 @@ def _numeric_to_datetime(v: pl.Expr, allow_serial: bool) -> pl.Expr:
         .cast(pl.String)
         .str.strptime(pl.Datetime("us"), "%Y%m%d", strict=False)
     )
-    secs = pl.when((v >= 1e8) & (v < 1e11)).then(v * 1e6)
-    millis = pl.when((v >= 1e11) & (v < 1e14)).then(v * 1e3)
+    # 1973..2100 only: phone numbers (11 digits) and other long codes are not times
+    secs = pl.when((v >= 1e8) & (v < _UNIX_MAX_S)).then(v * 1e6)
+    millis = pl.when((v >= 1e11) & (v < _UNIX_MAX_S * 1000)).then(v * 1e3)
     epoch_us = pl.coalesce(secs, millis).round(0).cast(pl.Int64, strict=False)
     unix = pl.from_epoch(epoch_us, time_unit="us")
     parts = [ymd, unix]
@@ -125,7 +128,9 @@ def _numeric_to_datetime(v: pl.Expr, allow_serial: bool) -> pl.Expr:
             .round(0)
             .cast(pl.Int64, strict=False)
         )
-        parts.append(pl.lit(_EXCEL_EPOCH).cast(pl.Datetime("us")) + pl.duration(microseconds=serial_us))
+        parts.append(
+            pl.lit(_EXCEL_EPOCH).cast(pl.Datetime("us")) + pl.duration(microseconds=serial_us)
+        )
     return pl.coalesce(parts).cast(pl.Datetime("us"))
 
 
@@ -138,12 +143,17 @@ def _normalise_date_text(s: pl.Expr, *, chinese: bool, names: bool) -> pl.Expr:
     s = s.str.replace_all(r"(?i)\s*\b[AP]\.?M\.?$", "")
     s = s.str.replace(r"(\d)T(\d)", "$1 $2")
     # time zone after a time
-    s = s.str.replace(r"(?i)(\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", "$1")
+    s = s.str.replace(
+        r"(?i)(\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", "$1"
+    )
     s = s.str.replace(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})", "$1-$2-$3")
     if names:
+        s = s.str.replace(r"(?i)^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*", "")
         s = s.str.replace_all(rf"(?i)\b({_MONTHS})[a-z]*\.?", "$1")
         s = s.str.replace(rf"(?i)^(\d{{1,2}})[-/ .]+({_MONTHS})[-/ .,]+(\d{{2,4}})", "$1 $2 $3")
-        s = s.str.replace(rf"(?i)^({_MONTHS})[-/ .]+(\d{{1,2}})(?:st|nd|rd|th)?[,\s]+(\d{{4}})", "$2 $1 $3")
+        s = s.str.replace(
+            rf"(?i)^({_MONTHS})[-/ .]+(\d{{1,2}})(?:st|nd|rd|th)?[,\s]+(\d{{4}})", "$2 $1 $3"
+        )
     s = s.str.replace_all(r"\s+", " ").str.strip_chars(" -")
     s = s.str.replace(r"(\d:\d{2}),(\d+)$", "$1.$2")
     return s.str.replace(r"( \d{1,2}:\d{2})$", "$1:00")
@@ -160,16 +170,23 @@ def _hour_shift(raw: pl.Expr, parsed: pl.Expr, *, chinese: bool) -> pl.Expr:
         .when(raw.str.contains(am_pat) & (hour == 12))
         .then(parsed - pl.duration(hours=12))
         .otherwise(parsed)
+        .alias("parsed")
     )
 
 
 def _offset_minutes(raw: pl.Expr) -> pl.Expr:
     """Minutes east of UTC written in the value (0 for Z/UTC, null when no zone)."""
-    zone = raw.str.extract(r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", 1)
+    zone = raw.str.extract(
+        r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", 1
+    )
     sign = pl.when(zone.str.starts_with("-")).then(-1).otherwise(1)
     hh = zone.str.extract(r"^[+-](\d{2})", 1).cast(pl.Int64, strict=False)
     mm = zone.str.extract(r"^[+-]\d{2}:?(\d{2})$", 1).cast(pl.Int64, strict=False)
-    return pl.when(zone.is_null()).then(None).otherwise(sign * (hh.fill_null(0) * 60 + mm.fill_null(0)))
+    return (
+        pl.when(zone.is_null())
+        .then(None)
+        .otherwise(sign * (hh.fill_null(0) * 60 + mm.fill_null(0)))
+    )
 
 
 def _in_range(e: pl.Expr) -> pl.Expr:
@@ -269,16 +286,34 @@ def _parse_datetimes(series: pl.Series, *, allow_serial: bool) -> DateParse:
             _numeric_description(numeric_sample.cast(pl.Float64, strict=False), allow_serial)
         )
     if formats:
-        norm = _normalise_date_text(raw, chinese=chinese, names=names)
-        parsed = pl.coalesce(
-            [_in_range(norm.str.strptime(pl.Datetime("us"), fmt, strict=False)) for fmt, _ in formats]
+        # materialise each stage once: reusing an expression would re-run its regexes
+        unchanged = bool((norm_sample == text_sample).all())
+        normalised = raw if unchanged else _normalise_date_text(raw, chinese=chinese, names=names)
+        frame = frame.with_columns(normalised.alias("norm"))
+        norm = pl.col("norm")
+        frame = frame.with_columns(
+            pl.coalesce(
+                [
+                    _in_range(norm.str.strptime(pl.Datetime("us"), f, strict=False))
+                    for f, _ in formats
+                ]
+            ).alias("parsed")
         )
-        parsed = _hour_shift(raw, parsed, chinese=chinese)
-        offset = _offset_minutes(raw)
-        parsed = pl.when(offset.is_null()).then(parsed).otherwise(parsed - pl.duration(minutes=offset))
-        parts.append(parsed)
+        has_marks = sample.str.contains(r"(?i)(\bp\.?m\.?$|\ba\.?m\.?$|午|晚上|凌晨|早上)").any()
+        if has_marks:
+            frame = frame.with_columns(_hour_shift(raw, pl.col("parsed"), chinese=chinese))
+        has_zone = sample.str.contains(_ZONE_AFTER_TIME).any()
+        if has_zone:
+            frame = frame.with_columns(offset=_offset_minutes(raw))
+            offset = pl.col("offset")
+            frame = frame.with_columns(
+                parsed=pl.when(offset.is_null())
+                .then(pl.col("parsed"))
+                .otherwise(pl.col("parsed") - pl.duration(minutes=offset))
+            )
+        parts.append(pl.col("parsed"))
         descriptions.extend(desc for _, desc in formats)
-        if sample.str.contains(r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$").any():
+        if has_zone:
             descriptions.append("time zone converted to UTC")
     if not parts:
         values = pl.Series(name, [None] * series.len(), dtype=pl.Datetime("us"))
@@ -296,9 +331,9 @@ def _numeric_description(v: pl.Series, allow_serial: bool) -> str:
     med = float(v.median() or 0)
     if 19000101 <= med <= 22001231:
         return "YYYYMMDD numbers"
-    if 1e8 <= med < 1e11:
+    if 1e8 <= med < _UNIX_MAX_S:
         return "Unix seconds"
-    if 1e11 <= med < 1e14:
+    if 1e11 <= med < _UNIX_MAX_S * 1000:
         return "Unix milliseconds"
     if allow_serial and 20000 <= med <= 80000:
         return "Excel serial days"
@@ -347,6 +382,13 @@ def parse_numbers(series: pl.Series) -> NumberParse:
         return NumberParse(pl.Series(name, [None] * series.len(), dtype=pl.Float64), n)
     text = _text(series)
     present = int(text.is_not_null().sum())
+    # fast path: plain numbers need no rewriting (most big files)
+    plain = text.cast(pl.Float64, strict=False)
+    plain = pl.select(pl.when(plain.is_finite()).then(plain)).to_series().alias(name)
+    if int(plain.is_not_null().sum()) == present and not (
+        present and bool(_distinct_sample(text, 200).str.contains(",").any())
+    ):
+        return NumberParse(plain, 0)
     raw = pl.col("raw")
     # strip currency and spacing characters, keep sign marks for later
     core = (
@@ -363,8 +405,30 @@ def parse_numbers(series: pl.Series) -> NumberParse:
     sample = _distinct_sample(frame["digits"].filter(frame["digits"].is_not_null()))
     comma = _decimal_comma(sample) if sample.len() else False
     d = pl.col("digits")
-    d = d.str.replace_all(r"\.", "").str.replace_all(",", ".") if comma else d.str.replace_all(",", "")
-    valid = d.str.contains(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    as_dot = d.str.replace_all(",", "")
+    as_comma = d.str.replace_all(r"\.", "").str.replace_all(",", ".")
+    n_comma = d.str.count_matches(",")
+    n_dot = d.str.count_matches(r"\.")
+    # Unambiguous values decide for themselves; only "1,234" / "1.234" follow the column.
+    use_comma = (
+        pl.when((n_comma > 0) & (n_dot > 0))
+        .then(d.str.contains(r"\.[^,]*,\d*$"))
+        .when(n_comma > 1)
+        .then(pl.lit(False))
+        .when(n_dot > 1)
+        .then(pl.lit(True))
+        .when((n_comma == 1) & ~d.str.contains(r",\d{3}$"))
+        .then(pl.lit(True))
+        .when((n_dot == 1) & ~d.str.contains(r"\.\d{3}$"))
+        .then(pl.lit(False))
+        .otherwise(pl.lit(comma))
+    )
+    # thousands groups must have three digits: "12.5.3" is not a number
+    shape_dot = d.str.contains(r"^(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?$")
+    shape_comma = d.str.contains(r"^(\d{1,3}(\.\d{3})+|\d*)(,\d*)?$")
+    shape_ok = pl.when(use_comma).then(shape_comma).otherwise(shape_dot)
+    d = pl.when(use_comma).then(as_comma).otherwise(as_dot)
+    valid = shape_ok & d.str.contains(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
     value = pl.when(valid).then(d.cast(pl.Float64, strict=False))
     value = pl.when(pl.col("neg")).then(-value).otherwise(value)
     value = pl.when(pl.col("pct")).then(value / 100).otherwise(value)
@@ -384,11 +448,13 @@ def clean_ids(series: pl.Series) -> pl.Series:
         return series.cast(pl.String).alias(name)
     if dtype.is_float():
         v = series
-        integral = v.is_finite() & (v == v.floor()) & (v.abs() < 9e18)
-        as_int = pl.select(pl.when(integral).then(v).cast(pl.Int64, strict=False)).to_series()
+        integral = v.is_finite() & (v == v.floor()) & (v.abs() < 1e37)
+        as_int = pl.select(
+            pl.when(integral).then(v).cast(pl.Decimal(38, 0), strict=False).cast(pl.String)
+        ).to_series()
         out = pl.select(
             pl.when(integral)
-            .then(pl.lit(as_int).cast(pl.String))
+            .then(pl.lit(as_int))
             .when(v.is_finite())
             .then(pl.lit(v).cast(pl.String))
         ).to_series()

@@ -1,11 +1,31 @@
-"""Reading any export into a raw table (STUB: contract only; the reading helper fills it in)."""
+"""Reading any export into a raw table: CSV/TSV/text, Excel, Parquet, JSON.
+
+Shop exports are messy: Chinese tools write GB18030, Excel writes UTF-16 or a
+BOM, European tools use semicolons, reports put titles above the header. This
+module finds the format from the content first (then the file name), the text
+encoding, the delimiter and the header row, and returns every text column as
+String so ids keep their leading zeros. Every failure becomes an ``InputError``
+child with words a marketer understands.
+"""
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import json
+import logging
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+
+from churnlab.errors import ChurnlabError, EmptyFileError, InputError, UnsupportedFormatError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,8 +51,693 @@ class RawTable:
         return list(self.frame.columns)
 
 
+TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab", ".dat", ".psv", ""}
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+PARQUET_EXTENSIONS = {".parquet", ".pq"}
+JSON_EXTENSIONS = {".json", ".jsonl", ".ndjson"}
+
+NO_HEADER = "\x00no header"  # internal marker: the file starts with data, not names
+WHITESPACE = " "  # marker for "runs of spaces/tabs" (recorded as delimiter " ")
+_SNIFF_BYTES = 256 * 1024
+_SAMPLE_LINES = 60
+_SHEET_SAMPLE_ROWS = 2000  # enough rows to tell a data sheet from a cover or notes sheet
+_BIG_FILE = 32 * 1024 * 1024
+_DELIMITERS = (",", ";", "\t", "|")
+_CANDIDATE_ENCODINGS = ["gb18030", "big5", "cp1252", "latin_1"]
+_ENCODING_NAMES = {
+    "utf_8": "UTF-8",
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "cp1252": "Windows-1252",
+    "latin_1": "Latin-1",
+}
+
+
+# --------------------------------------------------------------------------- entry point
+
+
 def read_table(
     source: str | Path | bytes, *, name: str | None = None, sheet: str | None = None
 ) -> RawTable:
     """Read a CSV/TSV/Excel/Parquet/JSON export; raise an InputError child when impossible."""
-    raise NotImplementedError
+    label = name or (str(source) if not isinstance(source, bytes | bytearray) else "upload")
+    try:
+        return _read(source, name=name, sheet=sheet, label=label)
+    except ChurnlabError:
+        raise
+    except MemoryError as exc:
+        raise InputError(
+            f"The file {_short(label)} is too large to read on this computer."
+        ) from exc
+    except Exception as exc:
+        log.debug("reading %s failed", label, exc_info=True)
+        raise InputError(
+            f"The file {_short(label)} could not be read as a table ({type(exc).__name__})."
+        ) from exc
+
+
+def _short(label: str) -> str:
+    return f"'{Path(label).name or label}'"
+
+
+def _read(
+    source: str | Path | bytes, *, name: str | None, sheet: str | None, label: str
+) -> RawTable:
+    path: Path | None = None
+    data: bytes | None = None
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        head = data[:_SNIFF_BYTES]
+        size = len(data)
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"The file {_short(label)} does not exist.", hint="Check the path.")
+        if path.is_dir():
+            raise InputError(f"{_short(label)} is a folder, not a file.", hint="Choose a file.")
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+        size = path.stat().st_size
+    ext = Path(name or (path.name if path else "")).suffix.lower()
+    if size == 0 or not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise EmptyFileError(f"The file {_short(label)} is empty.")
+
+    kind = _sniff_kind(head, ext, label)
+
+    def whole() -> bytes:
+        return data if data is not None else path.read_bytes()  # type: ignore[union-attr]
+
+    if kind == "excel":
+        return _read_excel(whole(), label, sheet)
+    if kind == "parquet":
+        return _read_parquet(path if data is None else data, label)
+    if kind == "json":
+        try:
+            return _read_json(whole(), label)
+        except EmptyFileError:
+            raise
+        except InputError:
+            if ext in JSON_EXTENSIONS:
+                raise
+            # "[Date],[Amount]" headers from SQL tools start like JSON but are text
+    return _read_text(path, data, head, size, label)
+
+
+def _sniff_kind(head: bytes, ext: str, label: str) -> str:
+    """The file format from its first bytes, then from its extension."""
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return "excel"  # xlsx/ods are zip files, xls is an OLE2 compound file
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if ext in EXCEL_EXTENSIONS:
+        raise InputError(
+            f"This file is named {ext} but is not an Excel workbook ({_short(label)}).",
+            hint="Open it in Excel and save it again as .xlsx, or export it as CSV.",
+        )
+    if ext in PARQUET_EXTENSIONS:
+        raise InputError(
+            f"This file is named {ext} but is not a Parquet file ({_short(label)}).",
+            hint="Export the data again, or save it as CSV.",
+        )
+    if _looks_binary(head):
+        raise UnsupportedFormatError(
+            f"The file {_short(label)} is not a table churnlab can read "
+            "(it looks like binary data).",
+            hint="Export the data as CSV, Excel, Parquet or JSON.",
+        )
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"[", b"{") or ext in JSON_EXTENSIONS:
+        return "json"
+    return "text"
+
+
+def _looks_binary(head: bytes) -> bool:
+    """True for data that is not text in any encoding we read."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return False
+    sample = head[:8192]
+    if _utf16_without_bom(sample):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(2, len(sample) // 100)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte is zero (ASCII text in UTF-16)."""
+    if len(sample) < 4:
+        return None
+    even = sample[0::2]
+    odd = sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _detect_encoding(head: bytes, complete: bool) -> str:
+    """BOMs first, then strict UTF-8, then the best of a few sensible legacy encodings."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    bomless = _utf16_without_bom(head[:8192])
+    if bomless:
+        return bomless
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = head if complete else _trim_to_line(head)
+    gb_text = _try_decode(sample, "gb18030")
+    if gb_text is not None and _cjk_share(gb_text) > 0.5:
+        # cp1252/latin-1 decode anything; GBK text read that way is mojibake
+        try:
+            import charset_normalizer
+
+            best = charset_normalizer.from_bytes(sample, cp_isolation=["gb18030", "big5"]).best()
+            if best is not None and best.encoding == "big5" and _cjk_share(str(best)) > 0.5:
+                return "big5"
+        except Exception:  # charset-normalizer is only a tie-breaker
+            log.debug("charset-normalizer failed", exc_info=True)
+        return "gb18030"
+    try:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(sample, cp_isolation=_CANDIDATE_ENCODINGS).best()
+        if best is not None:
+            found = best.encoding.lower().replace("-", "_")
+            if found in ("gbk", "gb2312", "gb18030"):
+                return "gb18030"
+            if found in ("cp1252", "windows_1252"):
+                return "cp1252"
+            if found == "big5":
+                return "big5"
+    except Exception:
+        log.debug("charset-normalizer failed", exc_info=True)
+    if _try_decode(sample, "cp1252") is not None:
+        return "cp1252"
+    return "latin_1"
+
+
+def _trim_to_line(head: bytes) -> bytes:
+    cut = head.rfind(b"\n")
+    return head[: cut + 1] if cut > 0 else head
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _cjk_share(text: str) -> float:
+    """Share of non-ASCII letters that are CJK ideographs or CJK punctuation."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return 0.0
+    cjk = sum(
+        1
+        for c in non_ascii
+        if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+    )
+    return cjk / len(non_ascii)
+
+
+def _split_whitespace(line: str) -> list[str]:
+    return line.split()
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    if delimiter == WHITESPACE:
+        return _split_whitespace(line)
+    try:
+        return next(csv.reader([line], delimiter=delimiter, quotechar='"'))
+    except (csv.Error, StopIteration):
+        return line.split(delimiter)
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter giving the most lines with the same number (> 1) of fields."""
+    content = [ln for ln in lines if ln.strip()]
+    best = (",", -1, 0)
+    for delim in (*_DELIMITERS, WHITESPACE):
+        counts = Counter(len(_fields(ln, delim)) for ln in content)
+        counts.pop(1, None)
+        counts.pop(0, None)
+        if not counts:
+            continue
+        width, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if freq > best[1]:
+            best = (delim, freq, width)
+    return best[0]
+
+
+def _find_header(lines: list[str], delimiter: str) -> int:
+    """Index of the header line: the first line as wide as the table (titles and blanks skipped)."""
+    widths = [
+        (i, sum(1 for f in _fields(ln, delimiter) if f.strip())) for i, ln in enumerate(lines)
+    ]
+    filled = [w for _, w in widths if w > 0]
+    if not filled:
+        return 0
+    counts = Counter(filled)
+    table_width = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    need = _needed_width(table_width)
+    for i, w in widths:
+        if w >= need:
+            return i
+    return 0
+
+
+def _needed_width(table_width: int) -> int:
+    """Filled cells a header needs: title lines hold one or two, headers about the table's width."""
+    if table_width <= 1:
+        return 1
+    return max(2, (table_width + 1) // 2)
+
+
+_DATA_LIKE = re.compile(r"^[-+]?[\d.,:/\- ]+$")
+
+
+def _looks_like_data(names: list[str]) -> bool:
+    """True when a would-be header is all numbers/dates: the file has no header row."""
+    filled = [n.strip() for n in names]
+    return bool(filled) and all(n and _DATA_LIKE.match(n) for n in filled)
+
+
+def _header_named(lines: list[str], header: int, delimiter: str) -> bool:
+    """True when the header line really holds names (not data)."""
+    if header >= len(lines):
+        return False
+    return not _looks_like_data(_fields(lines[header], delimiter))
+
+
+def _read_text(
+    path: Path | None, data: bytes | None, head: bytes, size: int, label: str
+) -> RawTable:
+    complete = data is not None or size <= len(head)
+    encoding = _detect_encoding(head, complete)
+    notes: list[str] = []
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raw = data if data is not None else path.read_bytes()  # type: ignore[union-attr]
+        text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
+        if "\ufffd" in text:
+            notes.append("Some characters could not be decoded and were replaced.")
+        payload: bytes | Path = text.encode("utf-8")
+        head_text = text[:_SNIFF_BYTES]
+    elif path is not None and size > _BIG_FILE and encoding == "utf-8":
+        payload = path  # let Polars read a big plain UTF-8 file straight from disk
+        head_text = codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=False)
+    else:
+        raw = data if data is not None else path.read_bytes()  # type: ignore[union-attr]
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        try:
+            head_text = raw[:_SNIFF_BYTES].decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            head_text = raw[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+        payload = raw
+    notes.append(f"Encoding: {_ENCODING_NAMES.get(encoding, encoding)}")
+
+    head_text = head_text.replace("\r\n", "\n")
+    if "\n" not in head_text and "\r" in head_text:
+        head_text = head_text.replace("\r", "\n")
+        if isinstance(payload, bytes):
+            payload = payload.replace(b"\r", b"\n")
+    lines = head_text.split("\n")
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a partial read may be cut
+    sample = lines[: _SAMPLE_LINES * 4]
+    if not any(ln.strip() for ln in sample):
+        raise EmptyFileError(f"The file {_short(label)} has no rows.")
+    delimiter = _sniff_delimiter(sample[: _SAMPLE_LINES * 2])
+    header = _find_header(sample[:_SAMPLE_LINES], delimiter)
+    titles = [ln for ln in lines[:header] if ln.strip()]
+    if titles:
+        notes.append(
+            f"Skipped {len(titles)} title line{'s' if len(titles) > 1 else ''} above the header"
+        )
+
+    if delimiter == WHITESPACE:
+        frame = _read_whitespace(payload, header)
+    else:
+        frame = pl.read_csv(
+            payload,
+            separator=delimiter,
+            has_header=False,
+            skip_lines=header,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            quote_char='"',
+            raise_if_empty=False,
+            empty_string_is_null=True,
+            encoding="utf8-lossy",  # a stray bad byte deep in a big file must not stop reading
+        )
+        frame = _promote_header(frame)
+    if (
+        frame.width
+        and all(re.fullmatch(r"column_\d+", c) for c in frame.columns)
+        and not _header_named(lines, header, delimiter)
+    ):
+        notes.append("No header row found: columns are named column_1, column_2, …")
+        header = -1
+    delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", WHITESPACE: "spaces"}
+    notes.append(f"Delimiter: {delim_name.get(delimiter, repr(delimiter))}")
+    return _finish(
+        frame, label, "csv", notes, encoding=encoding, delimiter=delimiter, header=header
+    )
+
+
+def _promote_header(frame: pl.DataFrame) -> pl.DataFrame:
+    """Use the first row as column names (Polars' own duplicate naming is not for people)."""
+    if frame.height == 0:
+        return frame
+    names = [("" if v is None else str(v)) for v in frame.row(0)]
+    if _looks_like_data(names):
+        names, body = [NO_HEADER] * frame.width, frame
+    else:
+        body = frame.slice(1)
+    return body.rename(dict(zip(body.columns, _clean_names(names), strict=True)))
+
+
+def _read_whitespace(payload: bytes | Path, header: int) -> pl.DataFrame:
+    """Columns separated by runs of spaces (fixed-width-looking text such as CDNOW)."""
+    lines = pl.read_csv(
+        payload,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        new_columns=["line"],
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+        encoding="utf8-lossy",
+    )
+    if lines.width == 0:
+        return pl.DataFrame()
+    col = lines.get_column(lines.columns[0])
+    # blank lines are skipped by the reader, so recount the header position among kept lines
+    return _split_lines(col, header)
+
+
+def _split_lines(col: pl.Series, header: int) -> pl.DataFrame:
+    """Split lines on runs of whitespace; the header is the first line as wide as the table."""
+    del header  # blank lines are not in ``col``, so the width rule finds the header again
+    tokens = col.str.strip_chars().str.replace_all(r"\s+", " ")
+    tokens = tokens.filter(tokens.is_not_null() & (tokens != ""))
+    if tokens.len() == 0:
+        return pl.DataFrame()
+    split = tokens.str.split(" ")
+    lens = split.list.len()
+    width = int(lens.value_counts(sort=True)[0, 0])
+    first = int((lens >= width).arg_max() or 0) if width > 1 else 0
+    header_fields = [*split[first].to_list(), *[""] * width][:width]
+    body = split.slice(first + 1)
+    if _looks_like_data(header_fields):
+        header_fields, body = [NO_HEADER] * width, split.slice(first)
+    names = _clean_names(header_fields)
+    return pl.DataFrame({names[i]: body.list.get(i, null_on_oob=True) for i in range(width)})
+
+
+# --------------------------------------------------------------------------- excel
+
+
+def _read_excel(data: bytes, label: str, sheet: str | None) -> RawTable:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:
+        raise InputError(
+            f"The workbook {_short(label)} could not be opened; "
+            "it may be damaged or password-protected.",
+            hint="Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
+        ) from exc
+    names = list(reader.sheet_names)
+    if not names:
+        raise EmptyFileError(f"The workbook {_short(label)} has no sheets.")
+    notes: list[str] = []
+    if sheet is not None:
+        idx = _sheet_index(names, sheet)
+        if idx is None:
+            raise InputError(
+                f"The workbook {_short(label)} has no sheet called '{sheet}'.",
+                hint="Its sheets are: " + ", ".join(f"'{n}'" for n in names) + ".",
+            )
+    else:
+        idx = _fullest_sheet(reader, names)
+    sheet_name = names[idx]
+    grid = reader.load_sheet(
+        idx, header_row=None, dtypes="string", n_rows=_SAMPLE_LINES
+    ).to_polars()
+    if grid.height == 0:
+        raise EmptyFileError(f"The sheet '{sheet_name}' of {_short(label)} is empty.")
+    filled = grid.select(
+        pl.sum_horizontal(
+            [(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")) for c in grid.columns]
+        )
+    ).to_series()
+    header = _header_from_widths(filled.head(_SAMPLE_LINES).to_list())
+    frame = reader.load_sheet(idx, header_row=header, dtype_coercion="coerce").to_polars()
+    notes.append(f"Sheet '{sheet_name}' of {len(names)}")
+    if header:
+        notes.append(f"Skipped {header} row{'s' if header > 1 else ''} above the header")
+    return _finish(frame, label, "excel", notes, sheet=sheet_name, header=header)
+
+
+def _sheet_index(names: list[str], wanted: str) -> int | None:
+    if wanted in names:
+        return names.index(wanted)
+    lowered = [n.strip().lower() for n in names]
+    if wanted.strip().lower() in lowered:
+        return lowered.index(wanted.strip().lower())
+    if wanted.strip().isdigit() and int(wanted) < len(names):
+        return int(wanted)
+    return None
+
+
+def _fullest_sheet(reader: Any, names: list[str]) -> int:
+    """The sheet holding the most cells (a workbook may have a cover or notes sheet)."""
+    if len(names) == 1:
+        return 0
+    best, best_cells = 0, -1
+    for i in range(len(names)):
+        try:
+            grid = reader.load_sheet(
+                i, header_row=None, dtypes="string", n_rows=_SHEET_SAMPLE_ROWS
+            ).to_polars()
+        except Exception:
+            log.debug("sheet %s unreadable", names[i], exc_info=True)
+            continue
+        cells = int(sum(grid[c].is_not_null().sum() for c in grid.columns)) if grid.width else 0
+        if cells > best_cells:
+            best, best_cells = i, cells
+    return best
+
+
+def _header_from_widths(widths: list[int]) -> int:
+    filled = [w for w in widths if w > 0]
+    if not filled:
+        return 0
+    counts = Counter(filled)
+    table_width = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    need = _needed_width(table_width)
+    for i, w in enumerate(widths):
+        if w >= need:
+            return i
+    return 0
+
+
+# --------------------------------------------------------------------------- parquet
+
+
+def _read_parquet(source: Path | bytes, label: str) -> RawTable:
+    try:
+        frame = pl.read_parquet(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except Exception as exc:
+        raise InputError(
+            f"The Parquet file {_short(label)} is damaged or incomplete.",
+            hint="Copy or export it again; it may have been cut off during the transfer.",
+        ) from exc
+    return _finish(frame, label, "parquet", [])
+
+
+# --------------------------------------------------------------------------- json
+
+
+_WRAPPER_KEYS = ("data", "records", "rows", "items", "results", "result", "orders", "events")
+
+
+def _read_json(data: bytes, label: str) -> RawTable:
+    encoding = _detect_encoding(data[:_SNIFF_BYTES], True)
+    text = data.decode(encoding, errors="replace").lstrip("\ufeff").strip()
+    fmt = "json"
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        doc = None
+    if doc is None:
+        records = []
+        for i, line in enumerate(text.splitlines()):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"The JSON file {_short(label)} is not valid JSON (line {i + 1}).",
+                    hint="Export it again, or save the data as CSV.",
+                ) from exc
+        fmt = "jsonl"
+    elif isinstance(doc, list):
+        records = doc
+    elif isinstance(doc, dict):
+        records = _unwrap(doc)
+    else:
+        records = []
+    records = [r for r in records if isinstance(r, dict)]
+    if not records:
+        raise EmptyFileError(f"The JSON file {_short(label)} holds no records (rows).")
+    return _finish(_records_frame(records), label, fmt, [])
+
+
+def _unwrap(doc: dict[str, Any]) -> list[Any]:
+    for key in _WRAPPER_KEYS:
+        if isinstance(doc.get(key), list):
+            return doc[key]
+    lists = [v for v in doc.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    if len(lists) == 1:
+        return lists[0]
+    for v in doc.values():
+        if isinstance(v, dict):
+            inner = _unwrap(v)
+            if inner:
+                return inner
+    return [doc] if all(not isinstance(v, dict | list) for v in doc.values()) else []
+
+
+def _records_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
+    """Records to a frame: one type per column, nested values as JSON text, mixed types as text."""
+    keys: dict[str, None] = {}
+    for rec in records:
+        for k in rec:
+            keys.setdefault(str(k), None)
+    columns: dict[str, pl.Series] = {}
+    for key in keys:
+        values = [rec.get(key) for rec in records]
+        kinds = {type(v) for v in values if v is not None}
+        if kinds & {dict, list}:
+            values = [
+                None
+                if v is None
+                else (json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else str(v))
+                for v in values
+            ]
+            columns[key] = pl.Series(key, values, dtype=pl.String)
+        elif kinds <= {int} and kinds:
+            columns[key] = pl.Series(key, values, dtype=pl.Int64, strict=False)
+        elif kinds <= {int, float} and kinds:
+            columns[key] = pl.Series(key, values, dtype=pl.Float64, strict=False)
+        elif kinds == {bool}:
+            columns[key] = pl.Series(key, values, dtype=pl.Boolean)
+        else:
+            columns[key] = pl.Series(
+                key, [None if v is None else str(v) for v in values], dtype=pl.String
+            )
+    return pl.DataFrame(list(columns.values()))
+
+
+# --------------------------------------------------------------------------- finishing
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    """Stripped, non-blank, unique column names."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(names):
+        name = str(raw).replace("\ufeff", "").strip()
+        if not name or name == NO_HEADER or re.fullmatch(r"__UNNAMED__\d*", name):
+            name = f"column_{i + 1}"
+        base, n = name, 2
+        while name in seen:
+            name = f"{base}_{n}"
+            n += 1
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _finish(
+    frame: pl.DataFrame,
+    label: str,
+    fmt: str,
+    notes: list[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    header: int = 0,
+) -> RawTable:
+    """Clean names, drop empty rows and trailing empty columns, refuse empty tables."""
+    if frame.width == 0:
+        raise EmptyFileError(f"The file {_short(label)} has no columns.")
+    frame = frame.rename(dict(zip(frame.columns, _clean_names(frame.columns), strict=True)))
+    rows = frame.height
+    frame = _drop_empty(frame)
+    if frame.height == 0:
+        raise EmptyFileError(
+            f"The file {_short(label)} has a header but no data rows."
+            if rows == 0 or frame.width
+            else f"The file {_short(label)} has no data rows."
+        )
+    dropped = rows - frame.height
+    if dropped:
+        notes.append(f"Dropped {dropped} empty row{'s' if dropped > 1 else ''}")
+    return RawTable(
+        frame=frame,
+        source=label,
+        format=fmt,
+        rows=rows,
+        encoding=_ENCODING_NAMES.get(encoding, encoding) if encoding else None,
+        delimiter=delimiter,
+        sheet=sheet,
+        header_row=header,
+        notes=notes,
+    )
+
+
+def _is_empty(col: str, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.String:
+        return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
+    return pl.col(col).is_null()
+
+
+def _drop_empty(frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.height == 0:
+        return frame
+    empties = [_is_empty(c, frame.schema[c]) for c in frame.columns]
+    frame = frame.filter(~pl.all_horizontal(empties))
+    if frame.height == 0:
+        return frame
+    # trailing columns with no values at all (exports often end every line with a delimiter)
+    full = frame.select(
+        [(~e).any().alias(c) for e, c in zip(empties, frame.columns, strict=True)]
+    ).row(0)
+    keep = len(full)
+    while keep > 1 and not full[keep - 1]:
+        keep -= 1
+    return frame.select(frame.columns[:keep])
