@@ -1,0 +1,388 @@
+"""Raw table + mapping -> the canonical events or customers frame, and its quality report.
+
+Everything after this step relies on the canonical frames of docs/ARCHITECTURE.md, so
+this is where messy values become typed columns, cancellations become refunds, and
+unusable rows are dropped and counted (never silently). Vectorised Polars throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import polars as pl
+
+from churnlab import schema
+from churnlab.errors import MappingError
+from churnlab.mapping import Mapping, looks_like_dates, normalise_event_types, normalise_labels
+from churnlab.parsing import (
+    clean_ids,
+    number_share,
+    parse_datetimes,
+    parse_numbers,
+)
+from churnlab.quality import QualityReport
+from churnlab.reading import RawTable
+
+log = logging.getLogger(__name__)
+
+_TEXT_ROLES = (schema.CATEGORY, schema.CHANNEL, schema.COUPON)
+_ID_ROLES = (schema.ORDER_ID, schema.PRODUCT_ID)
+_NO_COUPON = ("0", "0.0", "0.00", "-", "none", "null", "nan", "n/a", "无", "否")
+# Canonical column order of the events frame.
+EVENT_COLUMNS = (
+    schema.CUSTOMER_ID,
+    schema.TIMESTAMP,
+    schema.EVENT_TYPE,
+    schema.AMOUNT,
+    schema.QUANTITY,
+    schema.ORDER_ID,
+    schema.PRODUCT_ID,
+    schema.CATEGORY,
+    schema.CHANNEL,
+    schema.COUPON,
+    schema.RATING,
+)
+
+
+def _text(series: pl.Series) -> pl.Series:
+    """Trimmed strings, empty -> null, for any input dtype."""
+    return series.cast(pl.String, strict=False).str.strip_chars().replace({"": None})
+
+
+def _examples(raw: pl.Series, mask: pl.Series, n: int = 3) -> str:
+    values = _text(raw).filter(mask).drop_nulls().unique(maintain_order=True).head(n)
+    return ", ".join(f"'{v}'" for v in values.to_list())
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _naive_datetime(series: pl.Series) -> pl.Series:
+    """Datetime("us") without a zone (zoned values converted to UTC first)."""
+    dtype = series.dtype
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return series.cast(pl.Datetime("us"))
+
+
+_DISTINCT_FROM = 20_000  # below this many rows, parse directly
+
+
+def _parse_distinct(series: pl.Series, parse: Callable[[pl.Series], Any]) -> Any:
+    """Parse each distinct value once and map back: shop exports repeat values a lot
+    (quantities, prices, order times), and parsing text is the costly step."""
+    if series.len() < _DISTINCT_FROM:
+        return parse(series)
+    distinct = series.unique()
+    if distinct.len() > series.len() // 2:
+        return parse(series)
+    result = parse(distinct)
+    values = series.replace_strict(
+        distinct, result.values, default=None, return_dtype=result.values.dtype
+    )
+    failed = int((values.is_null() & _text(series).is_not_null()).sum())
+    return replace(result, values=values, n_failed=failed)
+
+
+def _ids(series: pl.Series) -> pl.Series:
+    """``clean_ids`` applied once per distinct value (ids repeat on every event)."""
+    if series.len() < _DISTINCT_FROM:
+        return clean_ids(series).cast(pl.String)
+    distinct = series.unique()
+    if distinct.len() > series.len() // 2:
+        return clean_ids(series).cast(pl.String)
+    cleaned = clean_ids(distinct).cast(pl.String)
+    return series.replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
+
+
+def _report(raw: RawTable, mapping: Mapping) -> QualityReport:
+    return QualityReport(
+        source=raw.source,
+        kind=mapping.kind,
+        format=raw.format,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        sheet=raw.sheet,
+        rows=raw.rows,
+        columns=list(raw.columns),
+        roles=dict(mapping.roles),
+        attributes=list(mapping.attributes),
+        notes=[*raw.notes, *mapping.notes],
+    )
+
+
+def _check_columns(raw: RawTable, mapping: Mapping) -> None:
+    missing = [c for c in [*mapping.roles.values(), *mapping.attributes] if c not in raw.columns]
+    if missing:
+        raise MappingError(
+            f"The mapping names columns that are not in {raw.source}: "
+            + ", ".join(f"'{c}'" for c in missing)
+            + ". Columns: "
+            + ", ".join(f"'{c}'" for c in raw.columns)
+            + "."
+        )
+    if schema.CUSTOMER_ID not in mapping.roles:
+        raise MappingError(f"No customer id column is chosen for {raw.source}.")
+
+
+def _row_filter(keep: pl.Series, drop: pl.Series, reason: str, report: QualityReport) -> pl.Series:
+    """Drop ``drop`` rows among those still kept, counting them under ``reason``."""
+    drop = drop.fill_null(False)
+    count = int((keep & drop).sum())
+    if count:
+        report.dropped[reason] = count
+    return keep & ~drop
+
+
+def _first_copies(frame: pl.DataFrame) -> pl.Series:
+    """True for the first copy of every distinct row (exact duplicates after it are False)."""
+    if frame.width == 0:
+        return pl.Series([True] * frame.height)
+    return frame.select(pl.struct(pl.all()).is_first_distinct()).to_series()
+
+
+def prepare(raw: RawTable, mapping: Mapping) -> tuple[pl.DataFrame, QualityReport]:
+    """Build the canonical frame of ``mapping.kind`` and the quality report for this file."""
+    _check_columns(raw, mapping)
+    report = _report(raw, mapping)
+    if mapping.kind == schema.EVENTS:
+        frame = _prepare_events(raw, mapping, report)
+    else:
+        frame = _prepare_customers(raw, mapping, report)
+    report.rows_kept = frame.height
+    report.customers = int(frame[schema.CUSTOMER_ID].n_unique()) if frame.height else 0
+    if frame.height == 0:
+        report.problems.append(
+            "No usable rows are left after cleaning: check the customer id and time columns."
+        )
+    elif report.customers < 2:
+        report.warnings.append("Only one customer was found: check the customer id column.")
+    log.info("%s: kept %d of %d rows", raw.source, frame.height, raw.rows)
+    return frame, report
+
+
+def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> pl.DataFrame:
+    roles = mapping.roles
+    source = raw.frame
+    n = source.height
+    if schema.TIMESTAMP not in roles:
+        raise MappingError(
+            f"An event log needs a time column, and none was found in {raw.source}.",
+            hint="Choose it with timestamp=COLUMN, or map a label if this is a customer table.",
+        )
+    data: dict[str, pl.Series] = {}
+    data[schema.CUSTOMER_ID] = _ids(source[roles[schema.CUSTOMER_ID]]).alias(schema.CUSTOMER_ID)
+    raw_time = source[roles[schema.TIMESTAMP]]
+    parsed = _parse_distinct(raw_time, parse_datetimes)
+    data[schema.TIMESTAMP] = _naive_datetime(parsed.values).alias(schema.TIMESTAMP)
+    if parsed.detected:
+        report.notes.append(f"Times in '{roles[schema.TIMESTAMP]}' read as: {parsed.detected}.")
+
+    if schema.EVENT_TYPE in roles:
+        types = normalise_event_types(source[roles[schema.EVENT_TYPE]])
+        empty = int(types.is_null().sum())
+        if empty:
+            report.warnings.append(f"Rows without an event type, kept as 'unknown': {empty:,}.")
+        data[schema.EVENT_TYPE] = types.fill_null("unknown").alias(schema.EVENT_TYPE)
+    else:
+        data[schema.EVENT_TYPE] = pl.repeat(schema.PURCHASE, n, eager=True).alias(schema.EVENT_TYPE)
+        report.notes.append("There is no event-type column: every row is read as a purchase.")
+
+    numbers: dict[str, pl.Series] = {}
+    for role in (schema.AMOUNT, schema.QUANTITY, schema.UNIT_PRICE, schema.RATING):
+        if role not in roles:
+            continue
+        column = roles[role]
+        result = _parse_distinct(source[column], parse_numbers)
+        numbers[role] = result.values.cast(pl.Float64).alias(role)
+        if result.n_failed:
+            bad = result.values.is_null() & _text(source[column]).is_not_null()
+            filled = int(_text(source[column]).is_not_null().sum())
+            message = (
+                f"Values in '{column}' ({role}) that are not numbers: {result.n_failed:,} "
+                f"(examples: {_examples(source[column], bad)})."
+            )
+            target = report.problems if _share(result.n_failed, filled) > 0.2 else report.warnings
+            target.append(message)
+
+    amount = numbers.get(schema.AMOUNT)
+    quantity = numbers.get(schema.QUANTITY)
+    if amount is None and schema.UNIT_PRICE in numbers:
+        price = numbers[schema.UNIT_PRICE]
+        amount = price * quantity.fill_null(1.0) if quantity is not None else price
+        amount = amount.alias(schema.AMOUNT)
+        report.notes.append(
+            "Amounts computed as quantity × unit price."
+            if quantity is not None
+            else "Amounts taken from the unit price (no quantity column)."
+        )
+    negative = pl.repeat(False, n, eager=True)
+    for series in (amount, quantity):
+        if series is not None:
+            negative = negative | (series < 0).fill_null(False)
+    n_negative = int(negative.sum())
+    if n_negative:
+        data[schema.EVENT_TYPE] = (
+            pl.select(
+                pl.when(negative).then(pl.lit(schema.REFUND)).otherwise(data[schema.EVENT_TYPE])
+            )
+            .to_series()
+            .alias(schema.EVENT_TYPE)
+        )
+        report.notes.append(
+            f"Rows with a negative amount or quantity, read as refunds: {n_negative:,}."
+        )
+    if amount is not None:
+        data[schema.AMOUNT] = amount.abs().alias(schema.AMOUNT)
+    if quantity is not None:
+        data[schema.QUANTITY] = quantity.abs().alias(schema.QUANTITY)
+    if schema.RATING in numbers:
+        data[schema.RATING] = numbers[schema.RATING]
+
+    for role in _ID_ROLES:
+        if role in roles:
+            data[role] = _ids(source[roles[role]]).alias(role)
+    for role in _TEXT_ROLES:
+        if role in roles:
+            values = _text(source[roles[role]])
+            if role == schema.COUPON:
+                lowered = values.str.to_lowercase().is_in(_NO_COUPON).fill_null(False)
+                values = pl.select(pl.when(lowered).then(None).otherwise(values)).to_series()
+            data[role] = values.alias(role)
+
+    frame = pl.DataFrame([data[c] for c in EVENT_COLUMNS if c in data])
+
+    keep = pl.repeat(True, n, eager=True)
+    keep = _row_filter(keep, frame[schema.CUSTOMER_ID].is_null(), "missing_customer_id", report)
+    time_empty = _text(raw_time).is_null()
+    time_bad = frame[schema.TIMESTAMP].is_null() & ~time_empty
+    n_bad_time = int((keep & time_bad).sum())
+    keep = _row_filter(keep, time_empty, "missing_time", report)
+    if n_bad_time:
+        message = (
+            f"Rows with a time that could not be read: {n_bad_time:,} "
+            f"(examples: {_examples(raw_time, keep & time_bad)})."
+        )
+        (report.problems if _share(n_bad_time, n) >= 0.01 else report.warnings).append(message)
+    keep = _row_filter(keep, time_bad, "unreadable_time", report)
+    keep = _row_filter(keep, ~_first_copies(source), "duplicate", report)
+    frame = frame.filter(keep)
+
+    missing_ids = report.dropped.get("missing_customer_id", 0)
+    if missing_ids:
+        message = f"Rows without a customer id, left out: {missing_ids:,}."
+        (report.problems if _share(missing_ids, n) > 0.5 else report.warnings).append(message)
+    _describe_events(frame, report)
+    return frame
+
+
+def _describe_events(frame: pl.DataFrame, report: QualityReport) -> None:
+    if frame.height == 0:
+        return
+    stats = frame.select(
+        pl.col(schema.TIMESTAMP).min().alias("lo"), pl.col(schema.TIMESTAMP).max().alias("hi")
+    ).row(0)
+    report.date_min, report.date_max = stats
+    counts = frame[schema.EVENT_TYPE].value_counts(sort=True)
+    report.events_per_type = {
+        str(k): int(v)
+        for k, v in zip(counts[schema.EVENT_TYPE].to_list(), counts["count"].to_list(), strict=True)
+    }
+    if schema.AMOUNT in frame.columns:
+        total = frame.filter(pl.col(schema.EVENT_TYPE) == schema.PURCHASE)[schema.AMOUNT].sum()
+        report.amount_total = float(total or 0.0)
+    if schema.PURCHASE not in report.events_per_type:
+        report.warnings.append(
+            "No purchase events were found: choose which activity counts as staying."
+        )
+    if report.date_max is not None and report.date_max > dt.datetime.now() + dt.timedelta(days=2):
+        report.warnings.append(
+            f"Some times are in the future (latest: {report.date_max:%Y-%m-%d})."
+        )
+    if report.date_min is not None and report.date_min.year < 1990:
+        report.warnings.append(
+            f"Some times are before 1990 (earliest: {report.date_min:%Y-%m-%d}); "
+            "check the time column."
+        )
+    if report.date_min == report.date_max or (
+        report.date_max is not None
+        and report.date_min is not None
+        and report.date_max - report.date_min < dt.timedelta(days=1)
+    ):
+        report.warnings.append("All rows fall within one day: churn needs a longer history.")
+
+
+def _attribute(series: pl.Series, name: str) -> pl.Series:
+    """Type one customer attribute: Float64 numbers, Datetime dates, else trimmed String."""
+    dtype = series.dtype
+    if dtype.is_numeric():
+        return series.cast(pl.Float64)
+    if dtype.is_temporal():
+        return _naive_datetime(series)
+    if dtype == pl.Boolean:
+        return series.cast(pl.String)
+    text = _text(series)
+    if text.null_count() == text.len():
+        return text
+    if looks_like_dates(text, name):
+        return _naive_datetime(_parse_distinct(text, parse_datetimes).values)
+    if number_share(text) >= 0.95:
+        return _parse_distinct(text, parse_numbers).values.cast(pl.Float64)
+    return text
+
+
+def _prepare_customers(raw: RawTable, mapping: Mapping, report: QualityReport) -> pl.DataFrame:
+    roles = mapping.roles
+    source = raw.frame
+    n = source.height
+    columns: list[pl.Series] = [_ids(source[roles[schema.CUSTOMER_ID]]).alias(schema.CUSTOMER_ID)]
+    taken = {schema.CUSTOMER_ID, schema.LABEL}
+    for name in mapping.attributes:
+        out_name = name if name not in taken else f"{name}_attribute"
+        taken.add(out_name)
+        columns.append(_attribute(source[name], name).alias(out_name))
+    if schema.LABEL in roles:
+        columns.append(normalise_labels(source[roles[schema.LABEL]]).alias(schema.LABEL))
+    frame = pl.DataFrame(columns)
+
+    keep = pl.repeat(True, n, eager=True)
+    keep = _row_filter(keep, frame[schema.CUSTOMER_ID].is_null(), "missing_customer_id", report)
+    keep = _row_filter(keep, ~_first_copies(source), "duplicate", report)
+    frame = frame.filter(keep)
+    repeated = ~frame[schema.CUSTOMER_ID].is_first_distinct()
+    if int(repeated.sum()):
+        report.dropped["repeated_customer_id"] = int(repeated.sum())
+        frame = frame.filter(~repeated)
+
+    if report.dropped.get("missing_customer_id"):
+        report.warnings.append(
+            f"Rows without a customer id, left out: {report.dropped['missing_customer_id']:,}."
+        )
+    if report.dropped.get("repeated_customer_id"):
+        report.warnings.append(
+            f"Rows repeating a customer id: {report.dropped['repeated_customer_id']:,} "
+            "(the first row of each customer is kept)."
+        )
+    if schema.LABEL in frame.columns:
+        labels = frame[schema.LABEL]
+        unlabelled = int(labels.null_count())
+        if unlabelled:
+            report.warnings.append(f"{unlabelled:,} customers have no churn label.")
+        counts = labels.drop_nulls().value_counts()
+        report.events_per_type = {}
+        if counts.height < 2 and frame.height:
+            report.problems.append(
+                "The churn label has only one value: a model needs churned and staying customers."
+            )
+        churned = int((labels == 1).sum())
+        report.notes.append(
+            f"{churned:,} of {labels.len() - unlabelled:,} labelled customers churned."
+        )
+    else:
+        report.notes.append("No churn label: this table adds customer attributes to an event log.")
+    return frame

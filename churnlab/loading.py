@@ -1,0 +1,191 @@
+"""Files -> shop data: read, map, clean each file, then combine event logs and customer tables.
+
+This is the one entry point the CLI and the pages use to turn uploads into ``ShopData``
+(see docs/ARCHITECTURE.md); every file keeps its mapping and quality report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from churnlab import schema
+from churnlab.cleaning import EVENT_COLUMNS, prepare
+from churnlab.errors import DataError, MappingError
+from churnlab.mapping import Mapping, apply_overrides, detect_mapping
+from churnlab.quality import QualityReport
+from churnlab.reading import RawTable, read_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedTable:
+    """One file after reading, mapping and cleaning."""
+
+    raw: RawTable
+    mapping: Mapping
+    frame: pl.DataFrame
+    report: QualityReport
+
+
+@dataclass
+class ShopData:
+    """Everything loaded for one shop: the canonical events and customers frames."""
+
+    events: pl.DataFrame | None
+    customers: pl.DataFrame | None
+    tables: list[LoadedTable]
+    source: str
+
+    @property
+    def n_customers(self) -> int:
+        """Distinct customer ids across the event log and the customer table."""
+        ids = [f.select(schema.CUSTOMER_ID) for f in (self.events, self.customers) if f is not None]
+        if not ids:
+            return 0
+        return int(pl.concat(ids)[schema.CUSTOMER_ID].n_unique())
+
+    @property
+    def n_events(self) -> int:
+        return 0 if self.events is None else self.events.height
+
+    @property
+    def date_min(self) -> dt.datetime | None:
+        if self.events is None or self.events.height == 0:
+            return None
+        return self.events[schema.TIMESTAMP].min()  # type: ignore[return-value]
+
+    @property
+    def date_max(self) -> dt.datetime | None:
+        if self.events is None or self.events.height == 0:
+            return None
+        return self.events[schema.TIMESTAMP].max()  # type: ignore[return-value]
+
+    @property
+    def date_range(self) -> tuple[dt.datetime, dt.datetime] | None:
+        lo, hi = self.date_min, self.date_max
+        return None if lo is None or hi is None else (lo, hi)
+
+    @property
+    def has_labels(self) -> bool:
+        return self.customers is not None and schema.LABEL in self.customers.columns
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """Turn CLI ``role=column`` strings into a dict (a column name may itself contain '=')."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        role, sep, column = pair.partition("=")
+        role = role.strip()
+        if not sep or not role:
+            raise MappingError(
+                f"'{pair}' is not a role=column pair.",
+                hint="Write it like --map customer_id=CustomerID.",
+            )
+        out[role] = column.strip()
+    return out
+
+
+def load_table(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> LoadedTable:
+    """Read one export, detect its roles (plus the user's overrides) and clean it."""
+    raw = read_table(source, name=name, sheet=sheet)
+    mapping = detect_mapping(raw)
+    if overrides:
+        mapping = apply_overrides(mapping, overrides, raw)
+    frame, report = prepare(raw, mapping)
+    return LoadedTable(raw=raw, mapping=mapping, frame=frame, report=report)
+
+
+def _join_customers(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Join customer tables on customer_id; a later table's clashing columns get a suffix."""
+    result = frames[0]
+    for index, frame in enumerate(frames[1:], start=2):
+        renames = {
+            c: f"{c}_{index}"
+            for c in frame.columns
+            if c in result.columns and c not in (schema.CUSTOMER_ID, schema.LABEL)
+        }
+        frame = frame.rename(renames)
+        if schema.LABEL in frame.columns and schema.LABEL in result.columns:
+            frame = frame.rename({schema.LABEL: "_label_right"})
+        result = result.join(frame, on=schema.CUSTOMER_ID, how="full", coalesce=True)
+        if "_label_right" in result.columns:
+            result = result.with_columns(
+                pl.coalesce(schema.LABEL, "_label_right").alias(schema.LABEL)
+            ).drop("_label_right")
+    return result
+
+
+def combine(tables: list[LoadedTable], source: str | None = None) -> ShopData:
+    """Put loaded files together: event logs stacked, customer tables joined on customer_id."""
+    if not tables:
+        raise DataError(
+            "No table was loaded.", hint="Upload at least one event log or customer table."
+        )
+    event_frames = [t.frame for t in tables if t.mapping.kind == schema.EVENTS]
+    customer_frames = [t.frame for t in tables if t.mapping.kind == schema.CUSTOMERS]
+    events = pl.concat(event_frames, how="diagonal_relaxed") if event_frames else None
+    if events is not None and len(event_frames) > 1:
+        # Keep the canonical column order after the union of columns.
+        order = [c for c in EVENT_COLUMNS if c in events.columns]
+        events = events.select(order)
+    customers = _join_customers(customer_frames) if customer_frames else None
+    if source is None:
+        names = [t.raw.source for t in tables]
+        source = names[0] if len(names) == 1 else f"{len(names)} files: " + ", ".join(names)
+    log.info(
+        "combined %d tables: %s events, %s customers",
+        len(tables),
+        0 if events is None else events.height,
+        0 if customers is None else customers.height,
+    )
+    return ShopData(events=events, customers=customers, tables=list(tables), source=source)
+
+
+def _canonical_event_order() -> tuple[str, ...]:
+    from churnlab.cleaning import _EVENT_ORDER
+
+    return _EVENT_ORDER
+
+
+def load_files(
+    paths: list[str | Path],
+    *,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> ShopData:
+    """Load several exports; each override applies to the files that have its column."""
+    if not paths:
+        raise DataError("No file was given.", hint="Give at least one export file.")
+    tables: list[LoadedTable] = []
+    used: set[str] = set()
+    for path in paths:
+        raw = read_table(path, sheet=sheet)
+        mapping = detect_mapping(raw)
+        if overrides:
+            mine = {r: c for r, c in overrides.items() if r == "kind" or not c or c in raw.columns}
+            if len(paths) == 1:
+                mine = dict(overrides)
+            used.update(r for r in mine)
+            if mine:
+                mapping = apply_overrides(mapping, mine, raw)
+        frame, report = prepare(raw, mapping)
+        tables.append(LoadedTable(raw=raw, mapping=mapping, frame=frame, report=report))
+    unused = [f"{r}={c}" for r, c in (overrides or {}).items() if r not in used]
+    if unused:
+        raise MappingError(
+            "No file has the column named in: " + ", ".join(unused) + ".",
+            hint="Check the spelling of the column (it must match the file's header).",
+        )
+    return combine(tables)

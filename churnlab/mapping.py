@@ -1,0 +1,490 @@
+"""Matching the columns of an export to churnlab's roles, and naming event types and labels.
+
+Shops export the same facts under many names (``CustomerID``, ``user_id``, ``买家会员名``...).
+Names are normalised (case, spaces, underscores, punctuation) and looked up in synonym
+lists first; values decide only when the names say nothing. The result is a ``Mapping``
+that the user can correct with ``apply_overrides`` (CLI: ``--map role=column``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from churnlab import schema
+from churnlab.errors import MappingError
+from churnlab.reading import RawTable
+from churnlab.schema import FileKind
+
+log = logging.getLogger(__name__)
+
+# Synonyms per role, already normalised (see ``normalise_name``), best first.
+# fmt: off
+_EXACT: dict[str, tuple[str, ...]] = {
+    schema.CUSTOMER_ID: (
+        "customerid", "custid", "customerno", "customernumber", "customercode", "userid",
+        "uid", "memberid", "memberno", "buyerid", "clientid", "accountid", "shopperid",
+        "visitorid", "customeruserid", "customer", "user", "member", "buyer", "client",
+        "email", "customeremail", "buyeremail", "billingemail", "buyernick", "buyername",
+        "customername", "username", "客户id", "用户id", "会员id", "买家id", "顾客id", "客户编号",
+        "用户编号",
+        "会员编号", "买家编号", "会员卡号", "买家昵称", "买家会员名", "会员名", "买家账号",
+        "用户名", "客户名称", "客户", "用户",
+        "会员", "买家", "顾客",
+    ),
+    schema.TIMESTAMP: (
+        "timestamp", "eventtime", "eventdate", "eventtimestamp", "datetime", "time",
+        "date", "invoicedate", "orderdate", "ordertime", "orderdatetime", "createdat",
+        "created", "createdate", "createtime", "paidat", "paymentdate", "paytime",
+        "purchasedate", "purchasetime", "transactiondate", "transactiontime", "occurredat",
+        "ts", "下单时间", "订单创建时间", "创建时间", "支付时间", "付款时间", "订单付款时间",
+        "成交时间", "交易时间", "行为时间",
+        "时间戳", "时间", "日期", "下单日期", "订单日期",
+    ),
+    schema.EVENT_TYPE: (
+        "eventtype", "event", "eventname", "action", "actiontype", "behaviortype",
+        "behaviourtype", "behavior", "behaviour", "activitytype", "activity",
+        "interaction", "type", "行为类型", "事件类型", "行为", "事件", "操作类型", "操作",
+    ),
+    schema.AMOUNT: (
+        "amount", "totalamount", "ordertotal", "ordertotalamount", "total", "totalprice",
+        "revenue", "sales", "salesamount", "paymentamount", "amountpaid", "paid",
+        "ordervalue", "ordertotalincltax", "gmv", "spend", "value", "lineamount",
+        "linetotal", "实付金额", "订单金额", "支付金额", "实收金额", "买家实际支付金额",
+        "实际支付金额", "付款金额", "成交金额",
+        "总金额", "消费金额", "销售额", "金额",
+    ),
+    schema.QUANTITY: (
+        "quantity", "qty", "lineitemquantity", "units", "itemcount", "quantitypurchased",
+        "数量", "购买数量", "商品数量", "宝贝数量", "件数",
+    ),
+    schema.UNIT_PRICE: (
+        "unitprice", "price", "itemprice", "lineitemprice", "productprice", "saleprice",
+        "单价", "商品单价", "宝贝单价", "价格", "商品价格", "销售单价",
+    ),
+    schema.ORDER_ID: (
+        "orderid", "ordernumber", "orderno", "ordercode", "order", "invoiceno", "invoice",
+        "invoicenumber", "invoiceid", "transactionid", "amazonorderid", "订单号", "订单编号",
+        "订单id", "主订单编号", "子订单编号", "交易号", "交易编号", "单号",
+    ),
+    schema.PRODUCT_ID: (
+        "productid", "stockcode", "sku", "itemid", "asin", "goodsid", "productcode",
+        "lineitemsku", "skuid", "product", "item", "商品id", "商品编号", "宝贝id", "商品编码",
+        "商家编码",
+        "sku编码", "货号", "商品",
+    ),
+    schema.CATEGORY: (
+        "category", "categorycode", "categoryid", "categoryname", "productcategory",
+        "producttype", "department", "类目", "品类", "商品类别", "类目id", "商品类目", "分类",
+        "商品分类",
+        "类别",
+    ),
+    schema.RATING: (
+        "rating", "stars", "starrating", "reviewscore", "reviewrating", "score", "评分",
+        "评价星级", "星级", "评价分数", "打分",
+    ),
+    schema.CHANNEL: (
+        "channel", "saleschannel", "source", "sourcename", "platform", "device",
+        "devicetype", "terminal", "utmsource", "渠道", "来源", "终端", "订单来源", "下单渠道",
+        "平台",
+        "设备",
+    ),
+    schema.COUPON: (
+        "coupon", "couponcode", "discountcode", "promocode", "voucher", "vouchercode",
+        "promotionids", "discount", "discountamount", "优惠券", "优惠金额", "优惠", "折扣",
+        "优惠券金额",
+        "红包", "店铺优惠",
+    ),
+    schema.LABEL: (
+        "churn", "churned", "ischurn", "ischurned", "exited", "attrition", "attritionflag",
+        "churnflag", "churnlabel", "haschurned", "流失", "是否流失", "已流失", "流失标记",
+        "流失标签",
+    ),
+}
+
+# Fragments that suggest a role when found inside a longer name (weaker than an exact match).
+_CONTAINS: dict[str, tuple[str, ...]] = {
+    schema.CUSTOMER_ID: (
+        "customerid", "userid", "memberid", "buyerid", "clientid", "客户id", "用户id", "会员id",
+        "买家", "客户", "会员",
+    ),
+    schema.TIMESTAMP: (
+        "time", "date", "时间", "日期",
+    ),
+    schema.EVENT_TYPE: (
+        "eventtype", "behavio", "行为",
+    ),
+    schema.AMOUNT: (
+        "amount", "total", "金额",
+    ),
+    schema.QUANTITY: (
+        "quantity", "qty", "数量",
+    ),
+    schema.UNIT_PRICE: (
+        "price", "单价", "价格",
+    ),
+    schema.ORDER_ID: (
+        "orderid", "ordernumber", "orderno", "invoice", "订单号", "订单编号",
+    ),
+    schema.PRODUCT_ID: (
+        "productid", "sku", "itemid", "商品id", "商品编号",
+    ),
+    schema.CATEGORY: (
+        "category", "类目", "品类", "类别", "分类",
+    ),
+    schema.RATING: (
+        "rating", "评分", "星级",
+    ),
+    schema.CHANNEL: (
+        "channel", "渠道", "来源",
+    ),
+    schema.COUPON: (
+        "coupon", "voucher", "promo", "优惠",
+    ),
+    schema.LABEL: (
+        "churn", "attrition", "流失",
+    ),
+}
+
+_EVENT_WORDS: dict[str, tuple[str, ...]] = {
+    schema.VIEW: (
+        "view", "views", "viewed", "pv", "pageview", "page", "click", "clicks", "browse",
+        "visit", "impression", "detail", "productview", "浏览", "点击", "访问", "查看",
+    ),
+    schema.SEARCH: (
+        "search", "searched", "query", "搜索", "查询",
+    ),
+    schema.CART: (
+        "cart", "addtocart", "addcart", "addedtocart", "basket", "addtobasket", "加购",
+        "加入购物车", "购物车", "加购物车",
+    ),
+    schema.FAVORITE: (
+        "favorite", "favourite", "fav", "wishlist", "addtowishlist", "like", "collect",
+        "bookmark", "收藏", "关注", "喜欢",
+    ),
+    schema.PURCHASE: (
+        "purchase", "purchased", "buy", "bought", "order", "ordered", "placeorder",
+        "checkout", "transaction", "payment", "pay", "paid", "sale", "购买", "下单", "支付",
+        "付款", "成交", "交易",
+    ),
+    schema.REFUND: (
+        "refund", "refunded", "return", "returned", "cancel", "cancelled", "canceled",
+        "cancellation", "chargeback", "退款", "退货", "取消", "退单",
+    ),
+    schema.REVIEW: (
+        "review", "reviewed", "rating", "rate", "comment", "feedback", "评价", "评论", "评分",
+        "晒单",
+    ),
+    schema.SERVICE: (
+        "service", "contact", "complaint", "complain", "ticket", "support", "chat",
+        "inquiry", "enquiry", "customerservice", "客服", "投诉", "咨询", "售后",
+    ),
+}
+_EVENT_SYNONYMS: dict[str, str] = {w: kind for kind, words in _EVENT_WORDS.items() for w in words}
+
+_CHURNED = (
+    "1", "1.0", "yes", "y", "true", "t", "churn", "churned", "exited", "left", "lost",
+    "attritedcustomer", "attrited", "流失", "已流失", "是", "是的",
+)
+_STAYED = (
+    "0", "0.0", "no", "n", "false", "f", "retained", "stayed", "active", "notchurned",
+    "existingcustomer", "existing", "current", "未流失", "没有流失", "否", "不是", "留存",
+)
+# fmt: on
+_LABEL_VALUES: dict[str, int] = {**dict.fromkeys(_CHURNED, 1), **dict.fromkeys(_STAYED, 0)}
+
+_NAME_JUNK = re.compile(r"[\s_\-./\\:;,()\[\]{}#'\"`*?!|（）【】《》：，。、·]+")
+_STRONG_EVENT_NAMES = frozenset(
+    ("eventtype", "eventname", "behaviortype", "behaviourtype", "行为类型", "事件类型")
+)
+_DATE_NAME = re.compile(r"(date|time|day|at$|日期|时间|时间戳|日)")
+_ID_LIKE = re.compile(r"(id|no|code|编号|号|名|账号)$")
+
+
+@dataclass
+class Mapping:
+    """Which column of the file plays which role, and what kind of table the file is."""
+
+    kind: FileKind
+    roles: dict[str, str]  # role -> column name as in the file
+    attributes: list[str] = field(default_factory=list)  # customer tables: kept columns
+    notes: list[str] = field(default_factory=list)
+
+
+def normalise_name(name: str) -> str:
+    """Lower-case a header and drop spaces, underscores and punctuation, so spellings meet."""
+    return _NAME_JUNK.sub("", str(name).strip().lower())
+
+
+def _value_key(value: str) -> str:
+    return _NAME_JUNK.sub("", value.strip().lower())
+
+
+def _strings(series: pl.Series) -> pl.Series:
+    """Values as trimmed strings with empty strings as null (works for any dtype)."""
+    return series.cast(pl.String, strict=False).str.strip_chars().replace({"": None})
+
+
+def _match_by_name(columns: list[str]) -> dict[str, str]:
+    """Roles assigned from header names alone: best score first, one column per role."""
+    candidates: list[tuple[int, int, str, str]] = []  # (score, column order, role, column)
+    for position, column in enumerate(columns):
+        key = normalise_name(column)
+        if not key:
+            continue
+        for role, names in _EXACT.items():
+            if key in names:
+                candidates.append((1000 - names.index(key), -position, role, column))
+                continue
+            for fragment in _CONTAINS.get(role, ()):
+                if fragment in key:
+                    candidates.append((100 - len(key), -position, role, column))
+                    break
+    candidates.sort(reverse=True)
+    roles: dict[str, str] = {}
+    used: set[str] = set()
+    for _score, _pos, role, column in candidates:
+        if role in roles or column in used:
+            continue
+        roles[role] = column
+        used.add(column)
+    return roles
+
+
+def _looks_like_event_types(series: pl.Series) -> bool:
+    values = _strings(series).drop_nulls()
+    if values.len() == 0:
+        return False
+    counts = values.value_counts(sort=True)
+    if counts.height > 40:
+        return False
+    keys = [_value_key(v) for v in counts[counts.columns[0]].to_list()]
+    known = sum(
+        n for k, n in zip(keys, counts["count"].to_list(), strict=True) if k in _EVENT_SYNONYMS
+    )
+    return known >= 0.5 * values.len()
+
+
+def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[str]) -> None:
+    """Guess roles the names did not reveal from the values (dates, event words, id repeats)."""
+    frame = raw.frame
+    weak = roles.get(schema.EVENT_TYPE)
+    if (
+        weak is not None
+        and normalise_name(weak) not in _STRONG_EVENT_NAMES
+        and not _looks_like_event_types(frame[weak])
+    ):
+        # A generic name such as "Type" or "Action" whose values are not event words.
+        del roles[schema.EVENT_TYPE]
+        notes.append(f"'{weak}' does not hold event types (view, cart, purchase...); not used.")
+    free = [c for c in frame.columns if c not in roles.values()]
+    if schema.EVENT_TYPE not in roles:
+        for column in free:
+            if frame[column].dtype == pl.String and _looks_like_event_types(frame[column]):
+                roles[schema.EVENT_TYPE] = column
+                notes.append(f"'{column}' looks like event types from its values.")
+                free.remove(column)
+                break
+    if schema.TIMESTAMP not in roles:
+        for column in free:
+            if looks_like_dates(frame[column], column):
+                roles[schema.TIMESTAMP] = column
+                notes.append(f"'{column}' holds dates, so it is used as the time of each row.")
+                free.remove(column)
+                break
+    if schema.CUSTOMER_ID not in roles:
+        rows = max(frame.height, 1)
+        best: tuple[float, str] | None = None
+        for column in free:
+            if not _ID_LIKE.search(normalise_name(column)):
+                continue
+            series = frame[column]
+            if series.dtype.is_float() or series.dtype == pl.Boolean:
+                continue
+            distinct = _strings(series).n_unique()
+            if distinct < 2:
+                continue
+            score = distinct / rows
+            if best is None or score > best[0]:
+                best = (score, column)
+        if best is not None:
+            roles[schema.CUSTOMER_ID] = best[1]
+            notes.append(f"'{best[1]}' was taken as the customer id from its values; check it.")
+
+
+def looks_like_dates(series: pl.Series, name: str | None = None) -> bool:
+    """Whether a column holds dates: parsed dates, or date-like text (pure numbers only when the
+    header says date/time, since ids and amounts can look like Unix seconds or YYYYMMDD)."""
+    from churnlab.parsing import datetime_share
+
+    if series.dtype.is_temporal():
+        return True
+    if series.dtype not in (pl.String, pl.Int64, pl.Int32, pl.UInt32, pl.UInt64, pl.Float64):
+        return False
+    sample = _strings(series).drop_nulls().head(1000)
+    if sample.len() == 0 or datetime_share(sample) < 0.9:
+        return False
+    if name is not None and _DATE_NAME.search(normalise_name(name)):
+        return True
+    plain = sample.str.contains(r"^[+-]?\d+(\.\d+)?$")
+    return not bool(plain.all())
+
+
+def _is_label(series: pl.Series) -> bool:
+    return _strings(series).drop_nulls().n_unique() == 2
+
+
+def _decide_kind(raw: RawTable, roles: dict[str, str], notes: list[str]) -> FileKind:
+    frame = raw.frame
+    label = roles.get(schema.LABEL)
+    if label is not None and _is_label(frame[label]):
+        notes.append(f"'{label}' looks like a churn label, so this is a customer table.")
+        return schema.CUSTOMERS
+    ids = _strings(frame[roles[schema.CUSTOMER_ID]]).drop_nulls()
+    unique_share = ids.n_unique() / max(ids.len(), 1)
+    has_time = schema.TIMESTAMP in roles
+    if has_time and unique_share < 0.95:
+        return schema.EVENTS
+    if has_time and any(
+        r in roles
+        for r in (
+            schema.EVENT_TYPE,
+            schema.ORDER_ID,
+            schema.AMOUNT,
+            schema.QUANTITY,
+            schema.PRODUCT_ID,
+            schema.UNIT_PRICE,
+        )
+    ):
+        notes.append(
+            "Each customer appears about once, but the file has times and order columns, "
+            "so it is read as an event log."
+        )
+        return schema.EVENTS
+    if unique_share < 0.95:
+        notes.append(
+            "Customer ids repeat but there is no time column, so the file is read as a "
+            "customer table (one row per customer is kept)."
+        )
+    return schema.CUSTOMERS
+
+
+def _shape(raw: RawTable, kind: FileKind, roles: dict[str, str]) -> Mapping:
+    """Keep only the roles that fit the kind; customer tables keep every other column."""
+    if kind == schema.CUSTOMERS:
+        kept = {r: c for r, c in roles.items() if r in (schema.CUSTOMER_ID, schema.LABEL)}
+        used = set(kept.values())
+        attributes = [c for c in raw.columns if c not in used]
+        return Mapping(kind=kind, roles=kept, attributes=attributes)
+    kept = {r: c for r, c in roles.items() if r != schema.LABEL}
+    return Mapping(kind=kind, roles=kept, attributes=[])
+
+
+def detect_mapping(raw: RawTable) -> Mapping:
+    """Find the role of each column and whether the file is an event log or a customer table."""
+    roles = _match_by_name(raw.columns)
+    notes: list[str] = []
+    _fill_from_values(raw, roles, notes)
+    if schema.CUSTOMER_ID not in roles:
+        shown = ", ".join(f"'{c}'" for c in raw.columns[:30])
+        raise MappingError(
+            f"No column looks like a customer id in {raw.source}. Columns found: {shown}."
+        )
+    kind = _decide_kind(raw, roles, notes)
+    mapping = _shape(raw, kind, roles)
+    if kind == schema.EVENTS:
+        ignored = [c for c in raw.columns if c not in mapping.roles.values()]
+        if ignored:
+            notes.append("Not used: " + ", ".join(f"'{c}'" for c in ignored) + ".")
+    mapping.notes = notes
+    log.debug("detected %s mapping for %s: %s", kind, raw.source, mapping.roles)
+    return mapping
+
+
+def apply_overrides(mapping: Mapping, overrides: dict[str, str], raw: RawTable) -> Mapping:
+    """Apply the user's ``role -> column`` choices on top of the detected mapping.
+
+    An empty column name removes the role. The special key ``kind`` (``events`` or
+    ``customers``) forces the kind; mapping ``label`` makes the file a customer table.
+    """
+    if not overrides:
+        return mapping
+    valid_roles = (*schema.ROLES, "kind")
+    for role, column in overrides.items():
+        if role not in valid_roles:
+            raise MappingError(
+                f"'{role}' is not a role churnlab knows. Valid roles: {', '.join(valid_roles)}."
+            )
+        if role == "kind":
+            if column not in (schema.EVENTS, schema.CUSTOMERS):
+                raise MappingError(
+                    f"The kind must be 'events' or 'customers', not '{column}'.", hint=""
+                )
+        elif column and column not in raw.columns:
+            shown = ", ".join(f"'{c}'" for c in raw.columns)
+            raise MappingError(f"There is no column '{column}' in {raw.source}. Columns: {shown}.")
+    kind: FileKind = mapping.kind
+    if "kind" in overrides:
+        kind = overrides["kind"]  # type: ignore[assignment]
+    elif overrides.get(schema.LABEL):
+        kind = schema.CUSTOMERS
+    elif mapping.kind == schema.CUSTOMERS and any(
+        r not in (schema.CUSTOMER_ID, schema.LABEL) and c for r, c in overrides.items()
+    ):
+        kind = schema.EVENTS
+    roles = dict(mapping.roles)
+    if kind != mapping.kind:
+        # Start again from the names, so the other roles of the new kind are found too.
+        roles = {**_match_by_name(raw.columns), **roles}
+    for role, column in overrides.items():
+        if role == "kind":
+            continue
+        roles = {r: c for r, c in roles.items() if c != column and r != role}
+        if column:
+            roles[role] = column
+    if schema.CUSTOMER_ID not in roles:
+        raise MappingError("A customer id column is needed; choose one with customer_id=COLUMN.")
+    result = _shape(raw, kind, roles)
+    result.notes = [
+        *mapping.notes,
+        "Column roles were set by hand: "
+        + ", ".join(f"{r}={c}" for r, c in overrides.items())
+        + ".",
+    ]
+    return result
+
+
+def normalise_event_types(series: pl.Series) -> pl.Series:
+    """Map English and Chinese event words to canonical types; unknown ones kept lower-case."""
+    cleaned = _strings(series).str.to_lowercase()
+    distinct = cleaned.drop_nulls().unique().to_list()
+    table = {v: _EVENT_SYNONYMS.get(_value_key(v), v) for v in distinct}
+    table = {k: v for k, v in table.items() if k != v}
+    out = cleaned.replace(table) if table else cleaned
+    return out.alias(series.name)
+
+
+def normalise_labels(series: pl.Series) -> pl.Series:
+    """Turn yes/no, 1/0, 流失/未流失 style churn labels into Int8 (1 = churned); nulls stay null."""
+    if series.dtype == pl.Boolean:
+        return series.cast(pl.Int8)
+    cleaned = _strings(series)
+    distinct = cleaned.drop_nulls().unique().to_list()
+    table: dict[str, int] = {}
+    unknown: list[str] = []
+    for value in distinct:
+        key = re.sub(r"[\s_\-]+", "", value.lower())
+        if key in _LABEL_VALUES:
+            table[value] = _LABEL_VALUES[key]
+        else:
+            unknown.append(value)
+    if unknown:
+        shown = ", ".join(f"'{v}'" for v in sorted(unknown)[:8])
+        raise MappingError(
+            f"The churn label column '{series.name}' has values churnlab cannot read: {shown}.",
+            hint="Use 1/0, yes/no or 流失/未流失, or choose another label column (label=COLUMN).",
+        )
+    return cleaned.replace_strict(table, default=None, return_dtype=pl.Int8).alias(series.name)
