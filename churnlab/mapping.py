@@ -118,10 +118,10 @@ _CONTAINS: dict[str, tuple[str, ...]] = {
         "eventtype", "behavio", "行为",
     ),
     schema.AMOUNT: (
-        "amount", "total", "金额",
+        "amount", "total", "金额", "value", "revenue", "sales", "spend", "dollar",
     ),
     schema.QUANTITY: (
-        "quantity", "qty", "数量",
+        "quantity", "qty", "数量", "numberof", "units", "count",
     ),
     schema.UNIT_PRICE: (
         "price", "单价", "价格",
