@@ -121,7 +121,7 @@ _CONTAINS: dict[str, tuple[str, ...]] = {
         "amount", "total", "金额", "value", "revenue", "sales", "spend", "dollar",
     ),
     schema.QUANTITY: (
-        "quantity", "qty", "数量", "numberof", "units", "count",
+        "quantity", "qty", "数量", "numberof", "units",
     ),
     schema.UNIT_PRICE: (
         "price", "单价", "价格",
