@@ -6,6 +6,12 @@ imports Streamlit.
 
 from __future__ import annotations
 
+import os
+
+# XGBoost and scikit-learn share one OpenMP runtime; its default busy-waiting makes
+# XGBoost up to 100x slower on a small, shared machine. Must be set before they load.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
 from churnlab.errors import (
     BundleError,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before xgboost/sklearn load; see churnlab/__init__.py
+
 from pathlib import Path
 
 import pytest

@@ -1,0 +1,202 @@
+"""Baselines the model must beat, reported beside it on the same evaluation rows.
+
+* ``RecencyBaseline``: "the longer since the last purchase, the likelier the churn",
+  as a one-feature logistic regression on log1p(recency_days) so that it gives
+  probabilities (log loss and Brier score need them).
+* ``RfmLogisticBaseline``: logistic regression on standardised log1p recency,
+  frequency and monetary value.
+* ``TableLogisticBaseline``: logistic regression for labelled customer tables
+  (numbers standardised, categories one-hot with a cap on levels, missing imputed).
+
+Every ``predict_proba`` returns one churn probability per row (a 1-D array), like
+``ChurnModel.predict_proba``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from sklearn.linear_model import LogisticRegression
+
+from churnlab.errors import DataError, ModelError
+
+RFM = ("recency_days", "frequency", "monetary")
+MAX_LEVELS = 20
+"""At most this many one-hot levels per categorical column (most frequent); the rest share one."""
+
+
+def _labels(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y).astype(np.int64)
+    if len(y) == 0 or y.min() == y.max():
+        raise DataError(
+            "A baseline needs both churned and retained customers in its training rows.",
+            "Use a longer history or another churn horizon.",
+        )
+    return y
+
+
+def _need(X: pl.DataFrame, columns: tuple[str, ...], who: str) -> None:
+    missing = [c for c in columns if c not in X.columns]
+    if missing:
+        raise DataError(
+            f"The {who} baseline needs the column(s) {', '.join(missing)}.",
+            "Build the features from an event log with purchases.",
+        )
+
+
+def _log1p_column(X: pl.DataFrame, col: str) -> np.ndarray:
+    values = X.get_column(col).cast(pl.Float64).to_numpy().astype(np.float64)
+    values = np.where(np.isfinite(values), values, np.nan)
+    return np.log1p(np.clip(values, 0.0, None))
+
+
+def _fill(values: np.ndarray, fill: float) -> np.ndarray:
+    return np.where(np.isnan(values), fill, values)
+
+
+def _fitted(obj: object, name: str) -> None:
+    if not hasattr(obj, "model_"):
+        raise ModelError(f"The {name} baseline has not been trained yet.")
+
+
+class RecencyBaseline:
+    """Churn probability from days since the last activity alone."""
+
+    def __init__(self, C: float = 1.0) -> None:
+        self.C = C
+
+    def _x(self, X: pl.DataFrame) -> np.ndarray:
+        _need(X, ("recency_days",), "recency")
+        return _fill(_log1p_column(X, "recency_days"), self.fill_)[:, None]
+
+    def fit(self, X: pl.DataFrame, y: np.ndarray) -> RecencyBaseline:
+        y = _labels(y)
+        _need(X, ("recency_days",), "recency")
+        raw = _log1p_column(X, "recency_days")
+        # Missing recency means no activity seen: treat it as the longest gap.
+        self.fill_ = float(np.nanmax(raw)) if np.any(~np.isnan(raw)) else 0.0
+        self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(self._x(X), y)
+        return self
+
+    def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
+        _fitted(self, "recency")
+        return self.model_.predict_proba(self._x(X))[:, 1]
+
+
+class RfmLogisticBaseline:
+    """Logistic regression on standardised log1p recency, frequency and monetary value."""
+
+    def __init__(self, C: float = 1.0) -> None:
+        self.C = C
+
+    def _x(self, X: pl.DataFrame) -> np.ndarray:
+        _need(X, RFM, "RFM")
+        cols = [_fill(_log1p_column(X, c), f) for c, f in zip(RFM, self.fill_, strict=True)]
+        return (np.column_stack(cols) - self.mean_) / self.scale_
+
+    def fit(self, X: pl.DataFrame, y: np.ndarray) -> RfmLogisticBaseline:
+        y = _labels(y)
+        _need(X, RFM, "RFM")
+        recency = _log1p_column(X, "recency_days")
+        median = float(np.nanmedian(recency)) if np.any(~np.isnan(recency)) else 0.0
+        # Missing recency: the median; missing frequency/monetary: nothing bought (0).
+        self.fill_ = (median, 0.0, 0.0)
+        cols = [_fill(_log1p_column(X, c), f) for c, f in zip(RFM, self.fill_, strict=True)]
+        raw = np.column_stack(cols)
+        self.mean_ = raw.mean(axis=0)
+        std = raw.std(axis=0)
+        self.scale_ = np.where(std > 0, std, 1.0)
+        self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(self._x(X), y)
+        return self
+
+    def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
+        _fitted(self, "RFM")
+        return self.model_.predict_proba(self._x(X))[:, 1]
+
+
+class TableLogisticBaseline:
+    """Logistic regression for a labelled customer table.
+
+    Numeric columns: median-imputed, standardised. String columns: one-hot on the
+    ``max_levels`` most frequent values, with one shared column for the rest and
+    one for missing. Other column types (dates) are ignored.
+    """
+
+    def __init__(self, max_levels: int = MAX_LEVELS, C: float = 1.0) -> None:
+        self.max_levels = max_levels
+        self.C = C
+
+    def fit(
+        self, X: pl.DataFrame, y: np.ndarray, categorical: list[str] | None = None
+    ) -> TableLogisticBaseline:
+        y = _labels(y)
+        cats = [c for c in (categorical or []) if c in X.columns]
+        cats += [
+            c for c in X.columns if X.schema[c] in (pl.String, pl.Categorical) and c not in cats
+        ]
+        nums = [
+            c
+            for c in X.columns
+            if c not in cats and (X.schema[c].is_numeric() or X.schema[c] == pl.Boolean)
+        ]
+        if not cats and not nums:
+            raise DataError("The customer table has no usable attribute columns.")
+        self.numeric_ = nums
+        self.categorical_ = cats
+        if nums:
+            raw = X.select([pl.col(c).cast(pl.Float64) for c in nums]).to_numpy()
+            raw = np.where(np.isfinite(raw), raw, np.nan)
+            med = np.nanmedian(np.where(np.isnan(raw).all(axis=0), 0.0, raw), axis=0)
+            self.median_ = np.where(np.isnan(med), 0.0, med)
+        else:
+            self.median_ = np.zeros(0)
+        self.levels_: dict[str, list[str]] = {}
+        for c in cats:
+            counts = (
+                X.select(pl.col(c).cast(pl.String))
+                .drop_nulls()
+                .group_by(c)
+                .len()
+                .sort(["len", c], descending=[True, False])
+                .head(self.max_levels)
+            )
+            self.levels_[c] = counts[c].to_list()
+        self.mean_ = np.zeros(0)
+        self.scale_ = np.ones(0)
+        design = self._design(X)
+        n_num = len(nums)
+        self.mean_ = design[:, :n_num].mean(axis=0)
+        std = design[:, :n_num].std(axis=0)
+        self.scale_ = np.where(std > 0, std, 1.0)
+        self.model_ = LogisticRegression(C=self.C, max_iter=2000).fit(self._x(X), y)
+        return self
+
+    def _design(self, X: pl.DataFrame) -> np.ndarray:
+        missing = [c for c in (*self.numeric_, *self.categorical_) if c not in X.columns]
+        if missing:
+            raise DataError(f"The data lacks the column(s) {', '.join(missing)}.")
+        blocks: list[np.ndarray] = []
+        if self.numeric_:
+            raw = X.select([pl.col(c).cast(pl.Float64) for c in self.numeric_]).to_numpy()
+            raw = np.where(np.isfinite(raw), raw, np.nan)
+            blocks.append(np.where(np.isnan(raw), self.median_, raw))
+        for c in self.categorical_:
+            values = X.get_column(c).cast(pl.String)
+            levels = self.levels_[c]
+            onehot = [values.eq(level).fill_null(False).to_numpy() for level in levels]
+            is_null = values.is_null().to_numpy()
+            known = values.is_in(levels).fill_null(False).to_numpy()
+            onehot.append(~known & ~is_null)  # other
+            onehot.append(is_null)  # missing
+            blocks.append(np.column_stack(onehot).astype(np.float64))
+        return np.column_stack(blocks) if blocks else np.zeros((len(X), 0))
+
+    def _x(self, X: pl.DataFrame) -> np.ndarray:
+        design = self._design(X)
+        n_num = len(self.numeric_)
+        design[:, :n_num] = (design[:, :n_num] - self.mean_) / self.scale_
+        return design
+
+    def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
+        _fitted(self, "logistic")
+        return self.model_.predict_proba(self._x(X))[:, 1]

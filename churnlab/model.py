@@ -1,0 +1,593 @@
+"""The churn model: gradient-boosted trees (XGBoost) with calibrated probabilities.
+
+Why these choices:
+
+* Categorical String columns become integer codes learned on the training frame
+  (unseen or rare values become missing) and go to XGBoost as native categoricals
+  from a numpy matrix, so a bundle can store the category lists as plain JSON.
+* Class imbalance is handled with ``scale_pos_weight = sqrt(negatives / positives)``.
+  The weighting shifts the log-odds by ``log(scale_pos_weight)``; that shift is
+  removed (prior correction) and Platt scaling ``p = sigmoid(a * z + b)`` is fitted
+  on held-out rows, so the probabilities mean what they say.
+* ``calibration_`` holds ``a`` and ``b`` on the *raw* booster margin (the prior
+  correction is folded into ``b``): ``p = sigmoid(a * margin + b)``. SHAP values
+  from XGBoost are multiplied by ``a`` (base value ``a * base + b``) so that they
+  add up to the calibrated log-odds.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+import xgboost as xgb
+
+from churnlab.config import TrainingConfig
+from churnlab.errors import DataError, ModelError
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+NTHREAD = 2
+MAX_CATEGORIES = 200
+"""At most this many levels per categorical feature (most frequent kept; rarer are missing)."""
+
+DEFAULT_PARAMS: dict[str, float | int] = {
+    "max_depth": 4,
+    "learning_rate": 0.05,
+    "min_child_weight": 2.0,
+    "reg_lambda": 1.0,
+    "reg_alpha": 0.0,
+    "subsample": 0.8,
+    "colsample_bytree": 0.8,
+    "gamma": 0.0,
+}
+"""Sensible starting parameters; the search starts here."""
+
+_EPS = 1e-12
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-15, 1 - 1e-15)
+    return np.log(p) - np.log1p(-p)
+
+
+def log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    """Mean binary log loss with clipped probabilities (no warnings on 0/1)."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-15, 1 - 1e-15)
+    y = np.asarray(y, dtype=np.float64)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+
+
+def auc(y: np.ndarray, p: np.ndarray) -> float:
+    """ROC AUC by ranks (ties averaged); NaN when only one class is present."""
+    y = np.asarray(y)
+    pos = int(y.sum())
+    neg = len(y) - pos
+    if pos == 0 or neg == 0:
+        return float("nan")
+    order = np.argsort(p, kind="stable")
+    sorted_p = np.asarray(p)[order]
+    ranks = np.empty(len(p), dtype=np.float64)
+    # average ranks for ties
+    _, first, counts = np.unique(sorted_p, return_index=True, return_counts=True)
+    avg = first + (counts - 1) / 2.0 + 1.0
+    ranks[order] = np.repeat(avg, counts)
+    return float((ranks[y == 1].sum() - pos * (pos + 1) / 2.0) / (pos * neg))
+
+
+def platt(z: np.ndarray, y: np.ndarray, max_iter: int = 100) -> tuple[float, float]:
+    """Fit ``p = sigmoid(a * z + b)`` by Newton's method (Platt's smoothed targets).
+
+    Falls back to the identity (a=1, b=0) when the data cannot support a fit.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n_pos = float(y.sum())
+    n_neg = float(len(y) - n_pos)
+    if len(y) == 0 or n_pos == 0 or n_neg == 0:
+        return 1.0, 0.0
+    # Platt's targets keep a and b finite on separable data.
+    t = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    a, b = 1.0, 0.0
+    for _ in range(max_iter):
+        p = _sigmoid(a * z + b)
+        w = p * (1 - p) + 1e-12
+        g_a = np.sum((p - t) * z)
+        g_b = np.sum(p - t)
+        h_aa = np.sum(w * z * z) + 1e-9
+        h_ab = np.sum(w * z)
+        h_bb = np.sum(w) + 1e-9
+        det = h_aa * h_bb - h_ab * h_ab
+        if det <= 0:
+            break
+        d_a = (h_bb * g_a - h_ab * g_b) / det
+        d_b = (h_aa * g_b - h_ab * g_a) / det
+        a -= d_a
+        b -= d_b
+        if abs(d_a) < 1e-9 and abs(d_b) < 1e-9:
+            break
+    if not (math.isfinite(a) and math.isfinite(b)) or a <= 0:
+        # A non-increasing mapping would reverse the ranking: keep the ranking, fix the level.
+        a = 1.0
+        b = float(_logit(np.array([n_pos / (n_pos + n_neg)]))[0] - _logit(_sigmoid(z)).mean())
+    return float(a), float(b)
+
+
+def _check_labels(y: np.ndarray, what: str) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise DataError(f"The {what} labels must be one value per customer.")
+    if len(y) == 0:
+        raise DataError(f"There are no {what} rows.", "Check the churn definition and the data.")
+    if np.any(~np.isin(y, (0, 1))):
+        raise DataError(
+            f"The {what} labels must be 0 (stayed) or 1 (churned).",
+            "Map the churn column to yes/no values.",
+        )
+    y = y.astype(np.int8)
+    if y.min() == y.max():
+        kind = "churned" if y[0] == 1 else "stayed"
+        raise DataError(
+            f"Every customer in the {what} rows {kind}, so there is nothing to learn.",
+            "Use a longer history, another horizon or another cut-off date.",
+        )
+    return y
+
+
+def _xgb_params(params: dict[str, Any], scale_pos_weight: float, seed: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "objective": "binary:logistic",
+        "eval_metric": ["auc", "logloss"],  # the last one drives early stopping
+        "tree_method": "hist",
+        "nthread": NTHREAD,
+        "seed": int(seed),
+        "scale_pos_weight": float(scale_pos_weight),
+        "max_cat_to_onehot": 4,
+        "max_bin": 256,
+        "verbosity": 0,
+    }
+    for key, value in params.items():
+        out[key] = value
+    out["max_depth"] = int(out.get("max_depth", 4))
+    return out
+
+
+class _Encoder:
+    """Turns a Polars frame into a float matrix with categorical codes."""
+
+    def __init__(self, feature_names: list[str], categories: dict[str, list[str]]) -> None:
+        self.feature_names = feature_names
+        self.categories = categories
+
+    @classmethod
+    def learn(cls, X: pl.DataFrame, categorical: list[str]) -> _Encoder:
+        unknown = [c for c in categorical if c not in X.columns]
+        if unknown:
+            raise ModelError(
+                f"The categorical feature(s) {', '.join(unknown)} are not in the data.",
+                "Rebuild the features.",
+            )
+        categories: dict[str, list[str]] = {}
+        for col in categorical:
+            counts = (
+                X.select(pl.col(col).cast(pl.String))
+                .drop_nulls()
+                .group_by(col)
+                .len()
+                .sort(["len", col], descending=[True, False])
+                .head(MAX_CATEGORIES)
+            )
+            categories[col] = sorted(counts[col].to_list())
+        for col in X.columns:
+            if col in categories:
+                continue
+            dtype = X.schema[col]
+            if not (dtype.is_numeric() or dtype == pl.Boolean):
+                raise ModelError(
+                    f"The feature '{col}' is neither a number nor a listed category ({dtype}).",
+                    "Mark text columns as categorical or drop them.",
+                )
+        return cls(list(X.columns), categories)
+
+    def feature_types(self) -> list[str]:
+        return ["c" if c in self.categories else "q" for c in self.feature_names]
+
+    def matrix(self, X: pl.DataFrame) -> np.ndarray:
+        missing = [c for c in self.feature_names if c not in X.columns]
+        if missing:
+            shown = ", ".join(missing[:5])
+            raise ModelError(
+                f"The data lacks {len(missing)} feature(s) the model needs: {shown}.",
+                "Score data built with the same feature settings as the training data.",
+            )
+        exprs = []
+        for col in self.feature_names:
+            if col in self.categories:
+                cats = self.categories[col]
+                exprs.append(
+                    pl.col(col)
+                    .cast(pl.String)
+                    .replace_strict(
+                        cats,
+                        [float(i) for i in range(len(cats))],
+                        default=None,
+                        return_dtype=pl.Float64,
+                    )
+                    .alias(col)
+                )
+            else:
+                exprs.append(pl.col(col).cast(pl.Float64).alias(col))
+        arr = X.select(exprs).to_numpy().astype(np.float64, copy=False)
+        if arr.ndim != 2:
+            arr = arr.reshape(len(X), len(self.feature_names))
+        return np.where(np.isfinite(arr), arr, np.nan)
+
+    def dmatrix(
+        self, X: pl.DataFrame, y: np.ndarray | None = None, weight: np.ndarray | None = None
+    ) -> xgb.DMatrix:
+        return xgb.DMatrix(
+            self.matrix(X),
+            label=y,
+            weight=weight,
+            missing=np.nan,
+            feature_names=self.feature_names,
+            feature_types=self.feature_types(),
+            enable_categorical=True,
+            nthread=NTHREAD,
+        )
+
+
+def _scale_pos_weight(y: np.ndarray) -> float:
+    pos = float(np.sum(y))
+    neg = float(len(y) - pos)
+    return math.sqrt(neg / pos) if pos > 0 and neg > 0 else 1.0
+
+
+def _train_booster(
+    dtrain: xgb.DMatrix,
+    dvalid: xgb.DMatrix | None,
+    params: dict[str, Any],
+    rounds: int,
+    early_stopping_rounds: int | None,
+) -> tuple[xgb.Booster, int]:
+    """Train and return the booster cut to its best number of trees."""
+    evals = [(dvalid, "valid")] if dvalid is not None else []
+    booster = xgb.train(
+        params,
+        dtrain,
+        num_boost_round=max(1, int(rounds)),
+        evals=evals,
+        early_stopping_rounds=early_stopping_rounds if dvalid is not None else None,
+        verbose_eval=False,
+    )
+    if dvalid is not None and early_stopping_rounds:
+        n_trees = int(booster.best_iteration) + 1
+    else:
+        n_trees = booster.num_boosted_rounds()
+    if n_trees < booster.num_boosted_rounds():
+        booster = booster[:n_trees]
+    return booster, n_trees
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class ChurnModel:
+    """XGBoost churn classifier with native categoricals and calibrated probabilities."""
+
+    def __init__(self, config: TrainingConfig | None = None) -> None:
+        self.config = config
+
+    # -- fitting ---------------------------------------------------------------------
+
+    def fit(
+        self,
+        X: pl.DataFrame,
+        y: np.ndarray,
+        *,
+        categorical: list[str],
+        X_valid: pl.DataFrame | None = None,
+        y_valid: np.ndarray | None = None,
+        params: dict | None = None,
+        n_trees: int | None = None,
+        progress: Progress | None = None,
+    ) -> ChurnModel:
+        """Fit on X; with X_valid, stop early on it and calibrate on it.
+
+        Without validation rows the fit is plain (``n_trees`` trees, default ``max_trees``)
+        and only the prior correction is applied; ``calibrate`` / ``set_platt`` can add
+        Platt scaling afterwards.
+        """
+        config = self.config or TrainingConfig()
+        y = _check_labels(y, "training")
+        if len(X) != len(y):
+            raise ModelError("The features and the labels have different numbers of rows.")
+        encoder = _Encoder.learn(X, list(categorical))
+        spw = _scale_pos_weight(y)
+        merged = {**DEFAULT_PARAMS, **(params or {})}
+        xparams = _xgb_params(merged, spw, config.seed)
+        if progress:
+            progress(0.0, "Fitting the model")
+        dtrain = encoder.dmatrix(X, y)
+        dvalid = None
+        if X_valid is not None:
+            if y_valid is None:
+                raise ModelError("Validation rows were given without their labels.")
+            y_valid = np.asarray(y_valid).astype(np.int8)
+            dvalid = encoder.dmatrix(
+                X_valid, y_valid, weight=np.where(y_valid == 1, spw, 1.0).astype(np.float64)
+            )
+        rounds = int(n_trees) if n_trees is not None else int(config.max_trees)
+        booster, used = _train_booster(
+            dtrain,
+            dvalid,
+            xparams,
+            rounds,
+            config.early_stopping_rounds if dvalid is not None else None,
+        )
+        self.booster_ = booster
+        self.feature_names_ = list(encoder.feature_names)
+        self.categorical_ = [c for c in encoder.feature_names if c in encoder.categories]
+        self.categories_ = encoder.categories
+        self.params_ = {k: (float(v) if isinstance(v, float) else v) for k, v in merged.items()}
+        self.n_trees_ = int(used)
+        self.best_iteration_ = int(used) - 1
+        self.scale_pos_weight_ = float(spw)
+        self.calibration_ = {"a": 1.0, "b": -math.log(spw)}
+        self._encoder = encoder
+        if X_valid is not None and y_valid is not None and len(np.unique(y_valid)) == 2:
+            self.calibrate(X_valid, y_valid)
+        if progress:
+            progress(1.0, "Model fitted")
+        return self
+
+    def calibrate(self, X: pl.DataFrame, y: np.ndarray) -> ChurnModel:
+        """Fit Platt scaling on held-out rows (on the prior-corrected margin)."""
+        a, b = platt(self.corrected_margin(X), np.asarray(y))
+        return self.set_platt(a, b)
+
+    def set_platt(self, a: float, b: float) -> ChurnModel:
+        """Use Platt parameters fitted on a *prior-corrected* margin (e.g. of another model)."""
+        self._check_fitted()
+        shift = math.log(self.scale_pos_weight_)
+        self.calibration_ = {"a": float(a), "b": float(b) - float(a) * shift}
+        return self
+
+    # -- predicting ------------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "booster_"):
+            raise ModelError(
+                "The churn model has not been trained yet.",
+                "Train the model (or load a saved bundle) before scoring customers.",
+            )
+
+    def _dmatrix(self, X: pl.DataFrame) -> xgb.DMatrix:
+        self._check_fitted()
+        return self._encoder.dmatrix(X)
+
+    def predict_margin(self, X: pl.DataFrame) -> np.ndarray:
+        """Raw booster margin (log-odds under the training weights, before calibration)."""
+        dm = self._dmatrix(X)
+        out = self.booster_.predict(dm, output_margin=True, iteration_range=(0, self.n_trees_))
+        return np.asarray(out, dtype=np.float64)
+
+    def corrected_margin(self, X: pl.DataFrame) -> np.ndarray:
+        """Margin with the class-weighting shift removed (log-odds of the true prior)."""
+        return self.predict_margin(X) - math.log(self.scale_pos_weight_)
+
+    def predict_logit(self, X: pl.DataFrame) -> np.ndarray:
+        """Calibrated churn log-odds: ``a * margin + b``."""
+        margin = self.predict_margin(X)
+        return self.calibration_["a"] * margin + self.calibration_["b"]
+
+    def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
+        """Calibrated churn probability, one per row."""
+        return _sigmoid(self.predict_logit(X))
+
+    def contributions(self, X: pl.DataFrame) -> tuple[np.ndarray, float]:
+        """Exact TreeSHAP in calibrated log-odds: (values of shape (n, features), base value).
+
+        ``base + values.sum(axis=1) == logit(predict_proba(X))``.
+        """
+        dm = self._dmatrix(X)
+        raw = self.booster_.predict(dm, pred_contribs=True, iteration_range=(0, self.n_trees_))
+        raw = np.asarray(raw, dtype=np.float64).reshape(-1, len(self.feature_names_) + 1)
+        a, b = self.calibration_["a"], self.calibration_["b"]
+        values = a * raw[:, :-1]
+        if len(raw):
+            base_margin = float(raw[0, -1])
+        else:  # the bias is the same for every row: ask with one all-missing row
+            empty = np.full((1, len(self.feature_names_)), np.nan)
+            one = xgb.DMatrix(
+                empty,
+                feature_names=self.feature_names_,
+                feature_types=self._encoder.feature_types(),
+                enable_categorical=True,
+            )
+            contrib = self.booster_.predict(
+                one, pred_contribs=True, iteration_range=(0, self.n_trees_)
+            )
+            base_margin = float(contrib[0, -1])
+        return values, a * base_margin + b
+
+    # -- state for bundles -----------------------------------------------------------
+
+    def get_state(self) -> dict[str, Any]:
+        """Everything besides the booster, as plain JSON types."""
+        self._check_fitted()
+        return {
+            "kind": "churnlab.ChurnModel",
+            "feature_names": list(self.feature_names_),
+            "categorical": list(self.categorical_),
+            "categories": {k: list(v) for k, v in self.categories_.items()},
+            "calibration": {k: float(v) for k, v in self.calibration_.items()},
+            "params": dict(self.params_),
+            "n_trees": int(self.n_trees_),
+            "best_iteration": int(self.best_iteration_),
+            "scale_pos_weight": float(self.scale_pos_weight_),
+            "xgboost_version": xgb.__version__,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], booster: xgb.Booster) -> ChurnModel:
+        """Rebuild a fitted model from ``get_state()`` and its booster."""
+        try:
+            model = cls()
+            model.booster_ = booster
+            model.feature_names_ = list(state["feature_names"])
+            model.categories_ = {k: list(v) for k, v in state["categories"].items()}
+            model.categorical_ = list(state["categorical"])
+            model.calibration_ = {k: float(v) for k, v in state["calibration"].items()}
+            model.params_ = dict(state["params"])
+            model.n_trees_ = int(state["n_trees"])
+            model.best_iteration_ = int(state.get("best_iteration", model.n_trees_ - 1))
+            model.scale_pos_weight_ = float(state.get("scale_pos_weight", 1.0))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"The saved model state is incomplete ({exc}).") from exc
+        model._encoder = _Encoder(model.feature_names_, model.categories_)
+        return model
+
+
+# --------------------------------------------------------------------------- tuning
+
+
+def _sample_params(rng: np.random.Generator) -> dict[str, float | int]:
+    """A broad random draw from the search space."""
+    return {
+        "max_depth": int(rng.integers(2, 9)),
+        "min_child_weight": float(np.exp(rng.uniform(0.0, np.log(50.0)))),
+        "learning_rate": float(np.exp(rng.uniform(np.log(0.02), np.log(0.2)))),
+        "reg_lambda": float(np.exp(rng.uniform(np.log(0.1), np.log(20.0)))),
+        "reg_alpha": float(rng.choice([0.0, 0.0, rng.uniform(0.0, 5.0)])),
+        "subsample": float(rng.uniform(0.6, 1.0)),
+        "colsample_bytree": float(rng.uniform(0.5, 1.0)),
+        "gamma": float(rng.choice([0.0, 0.0, rng.uniform(0.0, 2.0)])),
+    }
+
+
+def _perturb(best: dict[str, Any], rng: np.random.Generator) -> dict[str, float | int]:
+    """A draw near the best parameters so far (the fine half of coarse-to-fine)."""
+    p = dict(best)
+    p["max_depth"] = int(np.clip(int(best["max_depth"]) + rng.integers(-1, 2), 2, 8))
+    p["min_child_weight"] = float(
+        np.clip(best["min_child_weight"] * np.exp(rng.normal(0, 0.5)), 1, 50)
+    )
+    p["learning_rate"] = float(
+        np.clip(best["learning_rate"] * np.exp(rng.normal(0, 0.3)), 0.02, 0.2)
+    )
+    p["reg_lambda"] = float(np.clip(best["reg_lambda"] * np.exp(rng.normal(0, 0.7)), 0.1, 20))
+    p["reg_alpha"] = float(np.clip(best["reg_alpha"] + rng.normal(0, 0.3), 0, 5))
+    p["subsample"] = float(np.clip(best["subsample"] + rng.normal(0, 0.1), 0.5, 1.0))
+    p["colsample_bytree"] = float(np.clip(best["colsample_bytree"] + rng.normal(0, 0.1), 0.4, 1.0))
+    p["gamma"] = float(np.clip(best["gamma"] + rng.normal(0, 0.2), 0, 5))
+    return p
+
+
+def _row_sample(n: int, limit: int, groups: np.ndarray | None, seed: int) -> np.ndarray | None:
+    """Row indices of a seeded sample of whole customers, or None when no sampling is needed."""
+    if n <= limit:
+        return None
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        return np.sort(rng.choice(n, size=limit, replace=False))
+    uniq, inverse = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    keep_share = limit / n
+    chosen = rng.random(len(uniq)) < keep_share
+    idx = np.flatnonzero(chosen[inverse])
+    return idx if len(idx) else np.sort(rng.choice(n, size=limit, replace=False))
+
+
+def tune(
+    X_train: pl.DataFrame,
+    y_train: np.ndarray,
+    X_valid: pl.DataFrame,
+    y_valid: np.ndarray,
+    categorical: list[str],
+    config: TrainingConfig | None = None,
+    progress: Progress | None = None,
+    *,
+    groups: np.ndarray | None = None,
+) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
+    """Seeded coarse-to-fine parameter search with early stopping on the validation rows.
+
+    Trials are scored by the validation log loss of the prior-corrected probabilities
+    (AUC is recorded too). The first trial is ``DEFAULT_PARAMS``; the first half of the
+    remaining trials are broad random draws, the second half perturb the best so far.
+    Training rows above ``config.max_tuning_rows`` are sampled by customer (``groups``).
+    Returns ``(params, n_trees, trials)``.
+    """
+    config = config or TrainingConfig()
+    y_train = _check_labels(y_train, "training")
+    y_valid = _check_labels(y_valid, "validation")
+    start = time.perf_counter()
+    idx = _row_sample(len(X_train), int(config.max_tuning_rows), groups, config.seed)
+    if idx is not None:
+        X_train = X_train[idx]
+        y_train = y_train[idx]
+        if y_train.min() == y_train.max():
+            raise DataError("The tuning sample holds only one class.", "Raise max_tuning_rows.")
+        logger.info("tuning on a sample of %d rows", len(idx))
+    encoder = _Encoder.learn(X_train, list(categorical))
+    spw = _scale_pos_weight(y_train)
+    dtrain = encoder.dmatrix(X_train, y_train)
+    dvalid = encoder.dmatrix(
+        X_valid, y_valid, weight=np.where(y_valid == 1, spw, 1.0).astype(np.float64)
+    )
+    rng = np.random.default_rng(config.seed)
+    trials: list[dict[str, Any]] = []
+    best: dict[str, Any] | None = None
+    coarse = 1 + max(0, config.max_trials - 1) // 2
+    for i in range(int(config.max_trials)):
+        if i > 0 and time.perf_counter() - start > config.tuning_seconds:
+            break
+        if i == 0:
+            params: dict[str, Any] = dict(DEFAULT_PARAMS)
+        elif i < coarse or best is None:
+            params = _sample_params(rng)
+        else:
+            params = _perturb(best["params"], rng)
+        t0 = time.perf_counter()
+        booster, n_trees = _train_booster(
+            dtrain,
+            dvalid,
+            _xgb_params(params, spw, config.seed),
+            config.max_trees,
+            config.early_stopping_rounds,
+        )
+        margin = booster.predict(dvalid, output_margin=True, iteration_range=(0, n_trees))
+        p = _sigmoid(np.asarray(margin, dtype=np.float64) - math.log(spw))
+        trial = {
+            "trial": i,
+            "params": params,
+            "n_trees": int(n_trees),
+            "rows": len(X_train),
+            "valid_logloss": log_loss(y_valid, p),
+            "valid_auc": auc(y_valid, p),
+            "seconds": round(time.perf_counter() - t0, 3),
+        }
+        trials.append(trial)
+        if best is None or trial["valid_logloss"] < best["valid_logloss"]:
+            best = trial
+        if progress:
+            progress(
+                min(1.0, (i + 1) / config.max_trials),
+                f"Tried {i + 1} parameter set(s); best log loss {best['valid_logloss']:.4f}",
+            )
+    if best is None:  # max_trials < 1 is refused by TrainingConfig.validate
+        raise ModelError("No parameter set was tried.", "Set max_trials to at least 1.")
+    return dict(best["params"]), int(best["n_trees"]), trials

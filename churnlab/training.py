@@ -1,0 +1,439 @@
+"""Honest training: out-of-time validation for event logs, a held-out split for tables.
+
+Event logs (``feature_set.plan`` is set):
+
+1. Training rows are the cut-offs in ``plan.validation_cutoffs`` (their label windows
+   end by the evaluation cut-off).
+2. Tuning repeats that set-up one step earlier: the latest training cut-off is the
+   validation slice (tuning, early stopping, Platt calibration) and the model is fitted
+   on the cut-offs at least ``eval_cutoff - latest training cut-off`` days before it, so
+   that no fit label window overlaps the validation period (the same customers' overlapping
+   windows would flatter the validation). With too few such rows (e.g. a single training
+   cut-off) a seeded 20 % sample of customers is held out instead, with a warning.
+3. The evaluated model is refit on all training cut-offs with the chosen parameters and
+   ``n_trees * sqrt(rows / rows_tuned)`` trees, reusing the Platt scaling from step 2.
+4. The evaluation snapshot (rows at ``plan.eval_cutoff``) is never used for fitting or
+   tuning. The model and the baselines (fitted on the same training rows) are scored on it.
+5. The final model is refit on every cut-off in ``plan.cutoffs`` (trees scaled likewise).
+   Its calibration: Platt scaling fitted on the evaluated model's prior-corrected margins
+   at the evaluation cut-off (the freshest honest predictions), applied to the final
+   model's prior-corrected margin.
+
+Labelled customer tables (``plan`` is None): a stratified, seeded 20 % hold-out gives
+the reported estimate; inside the other 80 % a stratified 20 % validation split drives
+tuning, early stopping and calibration, then the model is refit on the 80 % as in step 3;
+``TableLogisticBaseline`` is scored on the same hold-out; the final model is refit on
+everything and calibrated as in step 5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from churnlab.baselines import RecencyBaseline, RfmLogisticBaseline, TableLogisticBaseline
+from churnlab.config import TrainingConfig
+from churnlab.errors import DataError
+from churnlab.evaluation import evaluate
+from churnlab.model import ChurnModel, platt, tune
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+MIN_TRAIN_ROWS = 30
+MIN_CLASS_ROWS = 5
+MIN_EVAL_ROWS = 20
+SMALL_EVAL_ROWS = 200
+SMALL_EVAL_CHURNERS = 20
+VALID_SHARE = 0.2
+HOLDOUT_SHARE = 0.2
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced: the final model and the honest estimate of its quality."""
+
+    model: ChurnModel
+    metrics: dict[str, dict]
+    eval_predictions: pl.DataFrame
+    params: dict[str, Any]
+    n_trees: int
+    trials: list[dict[str, Any]]
+    cutoff_stats: list[dict[str, Any]]
+    mode: str
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _report(progress: Progress | None, fraction: float, message: str) -> None:
+    logger.info("%3.0f%% %s", 100 * fraction, message)
+    if progress is not None:
+        progress(float(min(max(fraction, 0.0), 1.0)), message)
+
+
+def _sub_progress(progress: Progress | None, lo: float, hi: float) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda f, m: progress(lo + (hi - lo) * f, m)
+
+
+def _labels(frame: pl.DataFrame) -> np.ndarray:
+    return frame.get_column("label").cast(pl.Int64).to_numpy().astype(np.int8)
+
+
+def _check_rows(y: np.ndarray, what: str, minimum: int) -> None:
+    """Refuse slices that are too small or hold one class only."""
+    n = len(y)
+    churners = int(y.sum())
+    if n < minimum:
+        raise DataError(
+            f"Only {n} customers are available for {what}; at least {minimum} are needed.",
+            "Use a longer history, a shorter horizon or a longer look-back window.",
+        )
+    if churners < MIN_CLASS_ROWS or n - churners < MIN_CLASS_ROWS:
+        raise DataError(
+            f"The {what} rows hold {churners} churners and {n - churners} retained customers; "
+            f"at least {MIN_CLASS_ROWS} of each are needed.",
+            "Use a longer history or another churn horizon.",
+        )
+
+
+def _customer_split(ids: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """Boolean mask of a seeded sample of whole customers (about ``share`` of them)."""
+    uniq, inverse = np.unique(ids.astype(str), return_inverse=True)
+    rng = np.random.default_rng(seed)
+    chosen = np.zeros(len(uniq), dtype=bool)
+    n_pick = max(1, round(share * len(uniq)))
+    chosen[rng.permutation(len(uniq))[:n_pick]] = True
+    return chosen[inverse]
+
+
+def _stratified_mask(y: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """Boolean mask picking ``share`` of each class, seeded."""
+    rng = np.random.default_rng(seed)
+    mask = np.zeros(len(y), dtype=bool)
+    for cls in (0, 1):
+        idx = np.flatnonzero(y == cls)
+        n_pick = max(1, round(share * len(idx))) if len(idx) > 1 else 0
+        mask[rng.permutation(idx)[:n_pick]] = True
+    return mask
+
+
+def _cutoff_stats(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    stats = (
+        frame.group_by("cutoff")
+        .agg(
+            pl.len().alias("population"),
+            pl.col("label").cast(pl.Int64).sum().alias("churners"),
+        )
+        .sort("cutoff")
+    )
+    out = []
+    for row in stats.iter_rows(named=True):
+        cutoff = row["cutoff"]
+        out.append(
+            {
+                "cutoff": cutoff.isoformat() if isinstance(cutoff, dt.date) else None,
+                "population": int(row["population"]),
+                "churners": int(row["churners"]),
+                "churn_rate": float(row["churners"] / row["population"]),
+            }
+        )
+    return out
+
+
+def _scaled_trees(n_trees: int, rows_fit: int, rows_final: int, config: TrainingConfig) -> int:
+    """More data supports more trees; grow with the square root of the size ratio."""
+    ratio = max(1.0, rows_final / max(1, rows_fit))
+    return int(min(config.max_trees, max(1, round(n_trees * math.sqrt(ratio)))))
+
+
+def _compare(metrics: dict[str, dict], warnings: list[str]) -> None:
+    model = metrics["model"]
+    for name, m in metrics.items():
+        if name == "model":
+            continue
+        if model["roc_auc"] <= m["roc_auc"] or model["log_loss"] >= m["log_loss"]:
+            warnings.append(
+                f"The model does not clearly beat the {name} baseline on the evaluation "
+                f"snapshot (AUC {model['roc_auc']:.3f} vs {m['roc_auc']:.3f}, "
+                f"log loss {model['log_loss']:.3f} vs {m['log_loss']:.3f}); "
+                "more history or more customers usually help."
+            )
+
+
+def _size_warnings(y: np.ndarray, warnings: list[str]) -> None:
+    if len(y) < SMALL_EVAL_ROWS or int(y.sum()) < SMALL_EVAL_CHURNERS:
+        warnings.append(
+            f"The evaluation snapshot is small ({len(y)} customers, {int(y.sum())} churners): "
+            "the metrics are rough estimates."
+        )
+
+
+def _refit(
+    feature_set: Any,
+    frame: pl.DataFrame,
+    params: dict[str, Any],
+    n_trees: int,
+    platt_ab: tuple[float, float],
+    config: TrainingConfig,
+) -> ChurnModel:
+    """A plain fit with given parameters and trees, calibrated with Platt values from elsewhere."""
+    model = ChurnModel(config).fit(
+        frame.select(list(feature_set.feature_names)),
+        _labels(frame),
+        categorical=list(feature_set.categorical),
+        params=params,
+        n_trees=n_trees,
+    )
+    return model.set_platt(*platt_ab)
+
+
+def _develop(
+    feature_set: Any,
+    fit_frame: pl.DataFrame,
+    valid_frame: pl.DataFrame,
+    train_frame: pl.DataFrame,
+    config: TrainingConfig,
+    progress: Progress | None,
+) -> tuple[ChurnModel, dict[str, Any], list[dict[str, Any]], int]:
+    """Tune on fit/valid, then refit on all ``train_frame`` rows (the model that is evaluated).
+
+    Early stopping and Platt scaling come from the validation slice; the refit grows the
+    number of trees with the data and reuses that Platt scaling. Returns the model, the
+    parameters, the trials and the number of trees found on ``fit_frame``.
+    """
+    names = list(feature_set.feature_names)
+    categorical = list(feature_set.categorical)
+    y_fit, y_valid = _labels(fit_frame), _labels(valid_frame)
+    _check_rows(y_fit, "training", MIN_TRAIN_ROWS)
+    _check_rows(y_valid, "validation", 2 * MIN_CLASS_ROWS)
+    X_fit, X_valid = fit_frame.select(names), valid_frame.select(names)
+    params, _, trials = tune(
+        X_fit,
+        y_fit,
+        X_valid,
+        y_valid,
+        categorical,
+        config,
+        _sub_progress(progress, 0.1, 0.55),
+        groups=fit_frame.get_column("customer_id").to_numpy(),
+    )
+    _report(progress, 0.55, "Fitting the model with the chosen settings")
+    tuned = ChurnModel(config).fit(
+        X_fit, y_fit, categorical=categorical, X_valid=X_valid, y_valid=y_valid, params=params
+    )
+    platt_ab = platt(tuned.corrected_margin(X_valid), y_valid)
+    n_trees = _scaled_trees(tuned.n_trees_, len(fit_frame), len(train_frame), config)
+    model = _refit(feature_set, train_frame, params, n_trees, platt_ab, config)
+    return model, params, trials, tuned.n_trees_
+
+
+def _finalise(
+    feature_set: Any,
+    evaluated: ChurnModel,
+    eval_frame: pl.DataFrame,
+    final_frame: pl.DataFrame,
+    params: dict[str, Any],
+    tuned_trees: int,
+    rows_tuned: int,
+    config: TrainingConfig,
+) -> tuple[ChurnModel, int]:
+    """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions."""
+    names = list(feature_set.feature_names)
+    n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
+    platt_ab = platt(evaluated.corrected_margin(eval_frame.select(names)), _labels(eval_frame))
+    return _refit(feature_set, final_frame, params, n_final, platt_ab, config), n_final
+
+
+def _tuning_split(
+    train_frame: pl.DataFrame, validation: list[dt.date], gap: dt.timedelta, seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame, str | None]:
+    """Fit and validation rows for tuning that repeat the out-of-time set-up one step earlier.
+
+    The validation slice is the latest training cut-off. The fit rows are the cut-offs at
+    least ``gap`` (evaluation cut-off minus latest training cut-off, which is at least the
+    horizon) before it, so no fit label window overlaps the validation period: overlapping
+    windows of the same customers would make the validation look far better than it is and
+    stop the trees too late. Without enough such rows, whole customers are split instead.
+    """
+    latest = validation[-1]
+    valid_frame = train_frame.filter(pl.col("cutoff") == latest)
+    earlier = [c for c in validation if c + gap <= latest]
+    fit_frame = train_frame.filter(pl.col("cutoff").is_in(earlier))
+    y_fit = _labels(fit_frame)
+    churners = int(y_fit.sum())
+    if len(y_fit) >= MIN_TRAIN_ROWS and min(churners, len(y_fit) - churners) >= MIN_CLASS_ROWS:
+        return fit_frame, valid_frame, None
+    mask = _customer_split(train_frame.get_column("customer_id").to_numpy(), VALID_SHARE, seed)
+    fit_frame = train_frame.filter(~mask)
+    valid_frame = train_frame.filter(pl.Series(mask) & (train_frame["cutoff"] == latest))
+    note = (
+        "Too few earlier cut-offs for a time-based tuning check: tuning held out a "
+        "sample of customers instead."
+    )
+    return fit_frame, valid_frame, note
+
+
+def _events(
+    feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[str]
+) -> tuple[ChurnModel, dict, pl.DataFrame, dict, int, list, list]:
+    plan = feature_set.plan
+    frame: pl.DataFrame = feature_set.frame.filter(pl.col("label").is_not_null())
+    validation = sorted(plan.validation_cutoffs)
+    if not validation:
+        raise DataError(
+            "No cut-off ends before the evaluation date, so the model cannot be checked "
+            "out of time.",
+            "Export a longer history or use a shorter churn horizon.",
+        )
+    stats = _cutoff_stats(frame.filter(pl.col("cutoff").is_in(list(plan.cutoffs))))
+    train_frame = frame.filter(pl.col("cutoff").is_in(validation))
+    eval_frame = frame.filter(pl.col("cutoff") == plan.eval_cutoff)
+    y_train, y_eval = _labels(train_frame), _labels(eval_frame)
+    _check_rows(y_train, "training", MIN_TRAIN_ROWS)
+    _check_rows(y_eval, "evaluation", MIN_EVAL_ROWS)
+
+    gap = plan.eval_cutoff - validation[-1]
+    fit_frame, valid_frame, note = _tuning_split(train_frame, validation, gap, config.seed)
+    if note:
+        warnings.append(note)
+
+    _report(progress, 0.1, "Tuning the model on earlier cut-offs")
+    evaluated, params, trials, tuned_trees = _develop(
+        feature_set, fit_frame, valid_frame, train_frame, config, progress
+    )
+
+    _report(progress, 0.7, "Fitting the baselines")
+    recency = RecencyBaseline().fit(train_frame, y_train)
+    rfm = RfmLogisticBaseline().fit(train_frame, y_train)
+
+    _report(progress, 0.75, "Evaluating on the latest cut-off")
+    names = list(feature_set.feature_names)
+    p_model = evaluated.predict_proba(eval_frame.select(names))
+    p_recency = recency.predict_proba(eval_frame)
+    p_rfm = rfm.predict_proba(eval_frame)
+    metrics = {
+        "model": evaluate(y_eval, p_model),
+        "recency": evaluate(y_eval, p_recency),
+        "rfm_logistic": evaluate(y_eval, p_rfm),
+    }
+    predictions = pl.DataFrame(
+        {
+            "customer_id": eval_frame.get_column("customer_id").cast(pl.String),
+            "label": pl.Series(y_eval, dtype=pl.Int8),
+            "p_model": p_model,
+            "p_recency": p_recency,
+            "p_rfm_logistic": p_rfm,
+        }
+    )
+
+    _report(progress, 0.85, "Refitting the final model on every cut-off")
+    final_frame = frame.filter(pl.col("cutoff").is_in(list(plan.cutoffs)))
+    final, n_final = _finalise(
+        feature_set,
+        evaluated,
+        eval_frame,
+        final_frame,
+        params,
+        tuned_trees,
+        len(fit_frame),
+        config,
+    )
+    return final, metrics, predictions, params, n_final, trials, stats
+
+
+def _table(
+    feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[str]
+) -> tuple[ChurnModel, dict, pl.DataFrame, dict, int, list, list]:
+    frame: pl.DataFrame = feature_set.frame.filter(pl.col("label").is_not_null())
+    y_all = _labels(frame)
+    _check_rows(y_all, "training", MIN_TRAIN_ROWS + MIN_EVAL_ROWS)
+    holdout = _stratified_mask(y_all, HOLDOUT_SHARE, config.seed)
+    dev_frame, test_frame = frame.filter(~holdout), frame.filter(holdout)
+    y_dev, y_test = y_all[~holdout], y_all[holdout]
+    _check_rows(y_test, "evaluation", MIN_EVAL_ROWS)
+    valid = _stratified_mask(y_dev, VALID_SHARE, config.seed + 1)
+    fit_frame, valid_frame = dev_frame.filter(~valid), dev_frame.filter(valid)
+
+    _report(progress, 0.1, "Tuning the model")
+    held_model, params, trials, tuned_trees = _develop(
+        feature_set, fit_frame, valid_frame, dev_frame, config, progress
+    )
+
+    _report(progress, 0.7, "Fitting the baseline")
+    names = list(feature_set.feature_names)
+    baseline = TableLogisticBaseline().fit(
+        dev_frame.select(names), y_dev, categorical=list(feature_set.categorical)
+    )
+
+    _report(progress, 0.75, "Evaluating on the held-out customers")
+    p_model = held_model.predict_proba(test_frame.select(names))
+    p_logistic = baseline.predict_proba(test_frame.select(names))
+    metrics = {"model": evaluate(y_test, p_model), "logistic": evaluate(y_test, p_logistic)}
+    predictions = pl.DataFrame(
+        {
+            "customer_id": test_frame.get_column("customer_id").cast(pl.String),
+            "label": pl.Series(y_test, dtype=pl.Int8),
+            "p_model": p_model,
+            "p_logistic": p_logistic,
+        }
+    )
+    stats: list[dict[str, Any]] = []  # a customer table has no cut-offs
+    _report(progress, 0.85, "Refitting the final model on every customer")
+    final, n_final = _finalise(
+        feature_set, held_model, test_frame, frame, params, tuned_trees, len(fit_frame), config
+    )
+    return final, metrics, predictions, params, n_final, trials, stats
+
+
+def train_on_feature_set(
+    feature_set: Any, config: TrainingConfig | None = None, progress: Progress | None = None
+) -> TrainResult:
+    """Train, validate (out of time for event logs) and refit the final churn model.
+
+    ``feature_set`` is a ``features.FeatureSet`` (only its attributes are used).
+    """
+    start = time.perf_counter()
+    config = (config or TrainingConfig()).validate()
+    frame = feature_set.frame
+    missing = [c for c in ("customer_id", "label", *feature_set.feature_names) if c not in frame]
+    if missing:
+        raise DataError(
+            f"The feature table lacks the column(s) {', '.join(missing[:5])}.",
+            "Rebuild the features with a churn label before training.",
+        )
+    warnings: list[str] = []
+    _report(progress, 0.0, "Preparing the training data")
+    if feature_set.plan is not None:
+        mode = "events"
+        result = _events(feature_set, config, progress, warnings)
+    else:
+        mode = "table"
+        result = _table(feature_set, config, progress, warnings)
+    model, metrics, predictions, params, n_trees, trials, stats = result
+    _size_warnings(predictions.get_column("label").to_numpy(), warnings)
+    _compare(metrics, warnings)
+    seconds = time.perf_counter() - start
+    _report(progress, 1.0, "Training finished")
+    return TrainResult(
+        model=model,
+        metrics=metrics,
+        eval_predictions=predictions,
+        params=params,
+        n_trees=n_trees,
+        trials=trials,
+        cutoff_stats=stats,
+        mode=mode,
+        warnings=warnings,
+        seconds=round(seconds, 3),
+    )

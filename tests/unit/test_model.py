@@ -1,0 +1,243 @@
+"""ChurnModel: fit/predict, categoricals, determinism, SHAP additivity, state round trip, tuning."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+import xgboost as xgb
+
+from churnlab.config import TrainingConfig
+from churnlab.errors import DataError, ModelError
+from churnlab.model import ChurnModel, auc, log_loss, platt, tune
+
+CONFIG = TrainingConfig(
+    seed=7, tuning_seconds=120, max_trials=3, early_stopping_rounds=5, max_trees=30
+)
+
+
+def make_data(n: int, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+    """Known truth: recency, an x1*x2 interaction and a channel effect."""
+    rng = np.random.default_rng(seed)
+    recency = rng.exponential(60, n)
+    frequency = rng.poisson(3, n).astype(float)
+    monetary = frequency * rng.gamma(2, 30, n)
+    x1, x2 = rng.normal(size=(2, n))
+    channel = rng.choice(["web", "app", "store"], n)
+    logit = (
+        -0.5
+        + 0.6 * (np.log1p(recency) - 3.5)
+        + 1.8 * np.sign(x1 * x2)
+        + 1.0 * ((channel == "app") & (x1 > 0))
+    )
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int8)
+    x1_missing = np.where(rng.random(n) < 0.05, np.nan, x1)
+    X = pl.DataFrame(
+        {
+            "recency_days": recency,
+            "frequency": frequency,
+            "monetary": monetary,
+            "x1": x1_missing,
+            "x2": x2,
+            "channel": channel,
+        }
+    ).with_columns(pl.col("x1").fill_nan(None))
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.ndarray]:
+    X, y = make_data(600, 1)
+    Xv, yv = make_data(300, 2)
+    return X, y, Xv, yv
+
+
+@pytest.fixture(scope="module")
+def fitted(data) -> ChurnModel:
+    X, y, Xv, yv = data
+    return ChurnModel(CONFIG).fit(X, y, categorical=["channel"], X_valid=Xv, y_valid=yv)
+
+
+def test_fit_returns_self_and_learned_state(data) -> None:
+    X, y = data[0], data[1]
+    model = ChurnModel(CONFIG)
+    assert not hasattr(model, "booster_")
+    out = model.fit(X, y, categorical=["channel"], params={"max_depth": 2}, n_trees=5)
+    assert out is model
+    assert model.n_trees_ == 5
+    assert model.feature_names_ == X.columns
+    assert model.categorical_ == ["channel"]
+    assert model.categories_ == {"channel": ["app", "store", "web"]}
+    assert isinstance(model.booster_, xgb.Booster)
+
+
+def test_predict_shapes_and_range(fitted, data) -> None:
+    _, _, Xv, _ = data
+    p = fitted.predict_proba(Xv)
+    m = fitted.predict_margin(Xv)
+    assert p.shape == (len(Xv),) and m.shape == (len(Xv),)
+    assert np.all((p > 0) & (p < 1))
+    assert 1 <= fitted.n_trees_ <= CONFIG.max_trees
+
+
+def test_predict_before_fit_raises_model_error(data) -> None:
+    X = data[0]
+    with pytest.raises(ModelError, match="not been trained"):
+        ChurnModel().predict_proba(X)
+    with pytest.raises(ModelError):
+        ChurnModel().get_state()
+
+
+def test_unseen_and_missing_categories_are_missing(fitted, data) -> None:
+    Xv = data[2].head(3)
+    unseen = Xv.with_columns(pl.lit("telephone").alias("channel"))
+    missing = Xv.with_columns(pl.lit(None, dtype=pl.String).alias("channel"))
+    np.testing.assert_allclose(fitted.predict_proba(unseen), fitted.predict_proba(missing))
+    codes = fitted._encoder.matrix(Xv.with_columns(pl.Series("channel", ["web", "app", "x"])))
+    col = fitted.feature_names_.index("channel")
+    assert codes[0, col] == 2.0 and codes[1, col] == 0.0 and np.isnan(codes[2, col])
+
+
+def test_missing_feature_and_text_feature_errors(fitted, data) -> None:
+    X, y, _, _ = data
+    with pytest.raises(ModelError, match="lacks"):
+        fitted.predict_proba(X.drop("x2"))
+    with pytest.raises(ModelError, match="categorical"):
+        ChurnModel(CONFIG).fit(X, y, categorical=[], n_trees=3)
+
+
+def test_one_class_labels_raise_data_error(data) -> None:
+    X = data[0]
+    with pytest.raises(DataError, match="nothing to learn"):
+        ChurnModel(CONFIG).fit(X, np.zeros(len(X)), categorical=["channel"], n_trees=3)
+
+
+def test_deterministic_with_seed(data) -> None:
+    X, y, Xv, yv = data
+    params = {"subsample": 0.7, "colsample_bytree": 0.7}
+    a = ChurnModel(CONFIG).fit(X, y, categorical=["channel"], X_valid=Xv, y_valid=yv, params=params)
+    b = ChurnModel(CONFIG).fit(X, y, categorical=["channel"], X_valid=Xv, y_valid=yv, params=params)
+    np.testing.assert_array_equal(a.predict_proba(Xv), b.predict_proba(Xv))
+    other = TrainingConfig(seed=8, early_stopping_rounds=5, max_trees=30)
+    c = ChurnModel(other).fit(X, y, categorical=["channel"], X_valid=Xv, y_valid=yv, params=params)
+    assert not np.array_equal(a.predict_proba(Xv), c.predict_proba(Xv))
+
+
+def test_shap_adds_up_in_calibrated_logit_space(fitted, data) -> None:
+    Xv = data[2]
+    values, base = fitted.contributions(Xv)
+    assert values.shape == (len(Xv), len(fitted.feature_names_))
+    p = fitted.predict_proba(Xv)
+    np.testing.assert_allclose(base + values.sum(axis=1), np.log(p / (1 - p)), atol=1e-4)
+    assert fitted.calibration_["a"] != 1.0  # the transform is exercised
+    empty_values, empty_base = fitted.contributions(Xv.head(0))
+    assert empty_values.shape == (0, len(fitted.feature_names_))
+    assert empty_base == pytest.approx(base, abs=1e-6)
+
+
+def test_state_round_trip_gives_identical_predictions(fitted, data) -> None:
+    Xv = data[2]
+    state = json.loads(json.dumps(fitted.get_state()))
+    raw = fitted.booster_.save_raw("ubj")
+    booster = xgb.Booster()
+    booster.load_model(bytearray(raw))
+    again = ChurnModel.from_state(state, booster)
+    np.testing.assert_array_equal(again.predict_proba(Xv), fitted.predict_proba(Xv))
+    v1, b1 = fitted.contributions(Xv)
+    v2, b2 = again.contributions(Xv)
+    np.testing.assert_array_equal(v1, v2)
+    assert b1 == b2
+    assert state["xgboost_version"] == xgb.__version__
+    assert state["categories"] == {"channel": ["app", "store", "web"]}
+
+
+def test_from_state_incomplete_raises() -> None:
+    with pytest.raises(ModelError, match="incomplete"):
+        ChurnModel.from_state({"feature_names": ["a"]}, xgb.Booster())
+
+
+def test_calibrated_mean_close_to_observed_on_imbalanced_data() -> None:
+    X, y = make_data(3000, 11)
+    keep = (y == 0) | (np.arange(len(y)) % 3 == 0)  # fewer churners: imbalance
+    X, y = X.filter(pl.Series(keep)), y[keep]
+    Xv, yv = make_data(3000, 12)
+    keepv = (yv == 0) | (np.arange(len(yv)) % 3 == 0)
+    Xv, yv = Xv.filter(pl.Series(keepv)), yv[keepv]
+    Xc, Xt, yc, yt = Xv[:1000], Xv[1000:], yv[:1000], yv[1000:]
+    model = ChurnModel(CONFIG).fit(X, y, categorical=["channel"], X_valid=Xc, y_valid=yc)
+    assert model.scale_pos_weight_ > 1.2
+    p = model.predict_proba(Xt)
+    assert abs(p.mean() - yt.mean()) < 0.03
+    # without the prior correction the weighting would inflate the mean
+    raw = 1 / (1 + np.exp(-model.predict_margin(Xt)))
+    assert raw.mean() > p.mean() + 0.02
+
+
+def test_platt_recovers_known_mapping() -> None:
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=20000)
+    y = (rng.random(20000) < 1 / (1 + np.exp(-(2.0 * z - 0.5)))).astype(int)
+    a, b = platt(z, y)
+    assert a == pytest.approx(2.0, abs=0.1) and b == pytest.approx(-0.5, abs=0.1)
+    assert platt(z, np.zeros_like(y)) == (1.0, 0.0)
+
+
+def test_auc_and_log_loss_helpers_match_sklearn() -> None:
+    from sklearn.metrics import log_loss as sk_log_loss
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 200)
+    p = np.round(rng.random(200), 1)  # ties
+    assert auc(y, p) == pytest.approx(roc_auc_score(y, p))
+    assert log_loss(y, p) == pytest.approx(sk_log_loss(y, np.clip(p, 1e-15, 1 - 1e-15)))
+
+
+def test_tune_records_trials_and_is_seeded(data) -> None:
+    X, y, Xv, yv = data
+    seen: list[float] = []
+    params, n_trees, trials = tune(X, y, Xv, yv, ["channel"], CONFIG, lambda f, m: seen.append(f))
+    assert seen and all(0 <= f <= 1 for f in seen) and seen[-1] == pytest.approx(1.0)
+    assert 1 <= len(trials) <= CONFIG.max_trials
+    assert all(trial["rows"] == len(X) for trial in trials)
+    assert trials[0]["params"]["max_depth"] == 4
+    for trial in trials:
+        assert set(trial) >= {"params", "n_trees", "valid_logloss", "valid_auc", "seconds"}
+        assert 2 <= trial["params"]["max_depth"] <= 8
+    best = min(trials, key=lambda t: t["valid_logloss"])
+    assert params == best["params"] and n_trees == best["n_trees"]
+    again = tune(X, y, Xv, yv, ["channel"], CONFIG)
+    assert again[0] == params and again[1] == n_trees
+    json.dumps(trials)
+
+
+def test_tune_samples_customers_above_row_limit(data) -> None:
+    X, y, Xv, yv = data
+    config = TrainingConfig(
+        seed=1,
+        tuning_seconds=5,
+        max_trials=1,
+        early_stopping_rounds=5,
+        max_trees=20,
+        max_tuning_rows=200,
+    )
+    groups = np.array([f"c{i // 2}" for i in range(len(X))])
+    _, n_trees, trials = tune(X, y, Xv, yv, ["channel"], config, groups=groups)
+    assert len(trials) == 1 and n_trees >= 1
+    assert 100 <= trials[0]["rows"] <= 300 and trials[0]["rows"] % 2 == 0  # whole customers
+
+
+def test_tune_respects_time_budget(data) -> None:
+    X, y, Xv, yv = data
+    config = TrainingConfig(seed=1, tuning_seconds=1e-6, max_trials=5, max_trees=10)
+    _, _, trials = tune(X, y, Xv, yv, ["channel"], config)
+    assert len(trials) == 1
+
+
+def test_pickle_round_trip(fitted, data) -> None:
+    import pickle
+
+    again = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(again.predict_proba(data[2]), fitted.predict_proba(data[2]))
