@@ -590,4 +590,25 @@ def tune(
             )
     if best is None:  # max_trials < 1 is refused by TrainingConfig.validate
         raise ModelError("No parameter set was tried.", "Set max_trials to at least 1.")
-    return dict(best["params"]), int(best["n_trees"]), trials
+    chosen = _simplest_good_enough(trials)
+    return dict(chosen["params"]), int(chosen["n_trees"]), trials
+
+
+#: Trials within this relative distance of the best validation log loss count as equally good.
+LOGLOSS_TOLERANCE = 0.005
+
+
+def _model_cost(trial: dict[str, Any]) -> float:
+    """Trees times leaves: what exact TreeSHAP and prediction time grow with."""
+    return float(trial["n_trees"]) * 2.0 ** int(trial["params"]["max_depth"])
+
+
+def _simplest_good_enough(trials: list[dict[str, Any]]) -> dict[str, Any]:
+    """The cheapest trial whose log loss is within 0.5 % of the best (a parsimony rule).
+
+    Deep forests that win by a hair on the validation slice overfit the next period and
+    make every explanation slower; an equally good shallow model is preferred.
+    """
+    best_loss = min(t["valid_logloss"] for t in trials)
+    good = [t for t in trials if t["valid_logloss"] <= best_loss * (1 + LOGLOSS_TOLERANCE)]
+    return min(good, key=lambda t: (_model_cost(t), t["valid_logloss"], t["trial"]))
