@@ -1,0 +1,745 @@
+"""Customer features at cut-off dates, built from whatever columns the export has.
+
+Every feature at a cut-off C uses only events strictly before C (the leakage
+tests check it). The log is first rolled up to one row per customer and day
+(one pass); then one filtered ``group_by`` per cut-off runs over that small
+daily table, Polars runs the cut-offs in parallel and the results are stacked.
+Money and ratings are summed as integers of 1/10,000 so that results do not
+depend on thread scheduling (same data, same features, bit for bit).
+
+Which columns exist (per-event-type counts, channel shares) follows the export's
+vocabulary *before* the latest cut-off, so training and scoring sets of the same
+data have the same columns and later events cannot change an earlier snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from churnlab.config import ChurnDefinition
+from churnlab.errors import DataError
+from churnlab.schema import (
+    AMOUNT,
+    CATEGORY,
+    CHANNEL,
+    COUPON,
+    CUSTOMER_ID,
+    EVENT_TYPE,
+    LABEL,
+    ORDER_ID,
+    PRODUCT_ID,
+    PURCHASE,
+    RATING,
+    REFUND,
+    SERVICE,
+    TIMESTAMP,
+)
+from churnlab.windows import (
+    CutoffPlan,
+    build_labels,
+    check_labels,
+    is_purchase,
+    plan_cutoffs,
+    qualifying,
+    to_datetime,
+)
+
+logger = logging.getLogger(__name__)
+
+RFM_FEATURES: tuple[str, ...] = ("recency_days", "frequency", "monetary")
+ORDER_WINDOWS: tuple[int, ...] = (30, 90, 180, 365)
+MAX_EVENT_TYPES = 20
+"""At most this many event types get their own count columns (the most frequent)."""
+MAX_CHANNELS = 10
+"""At most this many channels get a share column (the most frequent)."""
+NO_COUPON_VALUES = ("", "0", "0.0", "0.00", "no", "none", "false", "n", "无", "否", "null")
+_DAY = "_day"
+_Q = "_q"
+_P = "_p"
+_COUPON = "_coupon"
+_KEY = "_key"
+_SCALE = 10_000
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass
+class FeatureSet:
+    """Features (and labels when training) ready for the model (see docs/ARCHITECTURE.md)."""
+
+    frame: pl.DataFrame
+    feature_names: list[str]
+    categorical: list[str]
+    plan: CutoffPlan | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Which optional columns, event types and channels the features are built from."""
+
+    columns: frozenset[str]
+    event_types: tuple[str, ...]
+    channels: tuple[str, ...]
+
+
+def _day_number(day: dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"\W+", "_", value.strip().lower()).strip("_")
+
+
+def _top_values(events: pl.DataFrame, column: str, limit: int) -> tuple[str, ...]:
+    counts = (
+        events.lazy()
+        .select(pl.col(column))
+        .drop_nulls()
+        .group_by(column)
+        .len()
+        .sort(["len", column], descending=[True, False])
+        .head(limit)
+        .collect()
+    )
+    return tuple(sorted(counts.get_column(column).to_list()))
+
+
+def vocabulary(events: pl.DataFrame, before: dt.date | None = None) -> Vocabulary:
+    """The columns, event types and channels of the log, from events before ``before``."""
+    if before is not None:
+        events = events.filter(pl.col(TIMESTAMP) < to_datetime(before))
+    event_types: tuple[str, ...] = ()
+    if EVENT_TYPE in events.columns:
+        event_types = _top_values(events, EVENT_TYPE, MAX_EVENT_TYPES)
+    channels: tuple[str, ...] = ()
+    if CHANNEL in events.columns:
+        channels = _top_values(events, CHANNEL, MAX_CHANNELS)
+    return Vocabulary(frozenset(events.columns), event_types, channels)
+
+
+def _has_types(vocab: Vocabulary) -> bool:
+    """True when the log has event types beyond purchases (visits, carts, ...)."""
+    return any(t != PURCHASE for t in vocab.event_types)
+
+
+def _window_days(definition: ChurnDefinition) -> int:
+    return max(365, definition.lookback_days)
+
+
+def _type_columns(vocab: Vocabulary) -> dict[str, str]:
+    """Event type -> its daily count column, for every type but purchase."""
+    columns: dict[str, str] = {}
+    for t in vocab.event_types:
+        slug = _slug(t)
+        if t == PURCHASE or not slug or f"_t_{slug}" in columns.values():
+            continue
+        columns[t] = f"_t_{slug}"
+    return columns
+
+
+def _channel_columns(vocab: Vocabulary) -> dict[str, str]:
+    columns: dict[str, str] = {}
+    for channel in vocab.channels:
+        slug = _slug(channel)
+        if slug and f"_ch_{slug}" not in columns.values():
+            columns[channel] = f"_ch_{slug}"
+    return columns
+
+
+def _daily(
+    events: pl.DataFrame,
+    vocab: Vocabulary,
+    definition: ChurnDefinition,
+    first_seen: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Roll the log up to one row per customer and day (and the purchased products).
+
+    Every feature at a cut-off is a sum, max or count over these day rows, so each
+    cut-off scans the small daily table instead of the raw events. A day row only
+    depends on events of that day or earlier, which keeps the snapshot leakage-free.
+    """
+    cols = vocab.columns
+    p = pl.col(_P)
+    lf = events.lazy().with_columns(
+        pl.col(TIMESTAMP).dt.date().cast(pl.Int32).alias(_DAY),
+        qualifying(events, definition).alias(_Q),
+        is_purchase(events).alias(_P),
+        pl.col(CUSTOMER_ID).cast(pl.Categorical).to_physical().alias(_KEY),
+    )
+    has_coupon = COUPON in cols
+    if has_coupon:
+        cleaned = pl.col(COUPON).str.strip_chars().str.to_lowercase()
+        lf = lf.with_columns(
+            (pl.col(COUPON).is_not_null() & ~cleaned.is_in(list(NO_COUPON_VALUES))).alias(_COUPON)
+        )
+    keys = [_KEY, _DAY]
+    aggs: list[pl.Expr] = [
+        pl.col(CUSTOMER_ID).first(),
+        pl.col(_Q).sum().cast(pl.Int32).alias("_nq"),
+        p.sum().cast(pl.Int32).alias("_np"),
+        pl.len().cast(pl.Int32).alias("_ne"),
+    ]
+    if AMOUNT in cols:
+        aggs.append(pl.when(p).then(_fixed(pl.col(AMOUNT))).sum().alias("_spend"))
+    for t, column in _type_columns(vocab).items():
+        aggs.append((pl.col(EVENT_TYPE) == t).sum().cast(pl.Int32).alias(column))
+    if AMOUNT in cols and REFUND in vocab.event_types:
+        is_refund = pl.col(EVENT_TYPE) == REFUND
+        aggs.append(pl.when(is_refund).then(_fixed(pl.col(AMOUNT))).sum().alias("_refund_value"))
+    if RATING in cols:
+        rating = pl.col(RATING)
+        aggs += [
+            _fixed(rating).sum().alias("_rating_sum"),
+            rating.count().cast(pl.Int32).alias("_rating_n"),
+            rating.min().alias("_rating_min"),
+            (rating <= 2).sum().cast(pl.Int32).alias("_low_n"),
+        ]
+    for channel, column in _channel_columns(vocab).items():
+        aggs.append((pl.col(CHANNEL) == channel).sum().cast(pl.Int32).alias(column))
+    if ORDER_ID not in cols:
+        aggs.append(p.sum().cast(pl.Int32).alias("_orders"))
+        if has_coupon:
+            aggs.append((p & pl.col(_COUPON)).sum().cast(pl.Int32).alias("_coupon_orders"))
+    daily = lf.group_by(keys).agg(aggs)
+    if ORDER_ID in cols:
+        order_aggs = [pl.col(_DAY).min()]
+        if has_coupon:
+            order_aggs.append(pl.col(_COUPON).any().alias("_cpn"))
+        per_day = [pl.len().cast(pl.Int32).alias("_orders")]
+        if has_coupon:
+            per_day.append(pl.col("_cpn").sum().cast(pl.Int32).alias("_coupon_orders"))
+        orders = (
+            lf.filter(p & pl.col(ORDER_ID).is_not_null())
+            .group_by(_KEY, ORDER_ID)
+            .agg(order_aggs)
+            .group_by(keys)
+            .agg(per_day)
+        )
+        fill = ["_orders", "_coupon_orders"] if has_coupon else ["_orders"]
+        daily = daily.join(orders, on=keys, how="left").with_columns(pl.col(fill).fill_null(0))
+    previous = (
+        daily.filter(pl.col("_np") > 0)
+        .select(keys)
+        .sort(keys)
+        .with_columns(pl.col(_DAY).shift(1).over(_KEY).alias("_prev_pday"))
+    )
+    daily = daily.join(previous, on=keys, how="left")
+    if first_seen is not None:
+        daily = daily.join(first_seen.lazy(), on=CUSTOMER_ID, how="left")
+    else:
+        daily = daily.with_columns(pl.col(_DAY).min().over(_KEY).alias("_first_day"))
+    daily = daily.sort(keys)  # grouped rows side by side: the per-cut-off group_by runs faster
+    products = None
+    product_cols = [c for c in (PRODUCT_ID, CATEGORY) if c in cols]
+    if product_cols:
+        products = lf.filter(p).select(*keys, *product_cols).unique()
+    collected = pl.collect_all([daily] if products is None else [daily, products])
+    return collected[0], (collected[1] if products is not None else None)
+
+
+def _event_features(
+    c_day: int, vocab: Vocabulary, definition: ChurnDefinition
+) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr], list[str], list[str]]:
+    """Aggregations over the daily table at one cut-off, two rounds of derived
+    columns, the feature names in order and the categorical ones."""
+    day = pl.col(_DAY)
+    f64 = pl.Float64
+    cols = vocab.columns
+    has_amount = AMOUNT in cols
+    has_types = _has_types(vocab)
+    type_cols = _type_columns(vocab)
+    window = _window_days(definition)
+
+    def within(days: int) -> pl.Expr:
+        return day >= c_day - days
+
+    def since(expr: pl.Expr) -> pl.Expr:
+        return (pl.lit(c_day, pl.Int32) - expr).cast(f64)
+
+    def total(column: str, days: int | None = None) -> pl.Expr:
+        value = pl.col(column)
+        if days is not None and days < window:
+            value = pl.when(within(days)).then(value)
+        return value.sum().cast(f64)
+
+    def last_day(column: str) -> pl.Expr:
+        return since(pl.when(pl.col(column) > 0).then(day).max())
+
+    lookback = within(definition.lookback_days)
+    purchase_day = pl.col("_np") > 0
+    gap = pl.when(purchase_day & (pl.col("_prev_pday") >= c_day - window)).then(
+        (day - pl.col("_prev_pday")).cast(pl.Int64)
+    )
+    aggs: list[pl.Expr] = [
+        ((pl.col("_nq") > 0) & lookback).any().alias("_in_population"),
+        last_day("_nq").alias("recency_days"),
+        ((pl.col("_nq") > 0) & lookback).sum().cast(f64).alias("frequency"),
+        (
+            (pl.when(lookback).then(pl.col("_spend")).sum().cast(f64) / _SCALE)
+            if has_amount
+            else pl.lit(0.0, f64)
+        ).alias("monetary"),
+        last_day("_np").alias("days_since_last_purchase"),
+        since(pl.col("_first_day").first()).alias("tenure_days"),
+        gap.count().alias("_gap_n"),
+        gap.sum().alias("_gap_sum"),
+        (gap * gap).sum().alias("_gap_sq"),
+        within(90).sum().cast(f64).alias("active_days_90d"),
+        within(365).sum().cast(f64).alias("active_days_365d"),
+    ]
+    names = [*RFM_FEATURES]
+    activity_is_purchase = not definition.counts_any_activity and set(definition.activity) == {
+        PURCHASE
+    }
+    if not activity_is_purchase:  # otherwise it is recency_days again
+        names.append("days_since_last_purchase")
+    if has_types:
+        aggs.append(since(day.max()).alias("days_since_last_event"))
+        names.append("days_since_last_event")
+    names.append("tenure_days")
+    for d in ORDER_WINDOWS:
+        aggs.append(total("_orders", d).alias(f"orders_{d}d"))
+        names.append(f"orders_{d}d")
+    if has_amount:
+        for d in ORDER_WINDOWS:
+            aggs.append((total("_spend", d) / _SCALE).alias(f"spend_{d}d"))
+            names.append(f"spend_{d}d")
+        names.append("avg_order_value")
+    names.append("orders_trend_90d")
+    if has_amount:
+        names.append("spend_trend_90d")
+    if has_types:
+        aggs.append(total("_ne", 90).alias("_events_90d"))
+        aggs.append(total("_ne", 180).alias("_events_180d"))
+        names.append("events_trend_90d")
+    names += ["gap_mean_days", "gap_std_days", "gap_ratio", "active_days_90d", "active_days_365d"]
+
+    if has_types:
+        for t, column in type_cols.items():
+            if t in (REFUND, SERVICE):
+                continue
+            for d in (30, 365):
+                name = f"events{column[2:]}_{d}d"
+                aggs.append(total(column, d).alias(name))
+                names.append(name)
+    derived: list[pl.Expr] = []
+    if "cart" in type_cols:
+        aggs.append(total(type_cols["cart"], 365).alias("_carts"))
+    if "view" in type_cols and "cart" in type_cols:
+        aggs.append(total(type_cols["view"], 365).alias("_views"))
+        derived.append(_ratio("_carts", "_views").alias("view_to_cart"))
+        names.append("view_to_cart")
+    if "cart" in type_cols:
+        aggs.append(total("_np", 365).alias("_purchase_events"))
+        derived.append(_ratio("_purchase_events", "_carts").alias("cart_to_purchase"))
+        names.append("cart_to_purchase")
+    if PRODUCT_ID in cols:
+        names.append("distinct_products")
+    if CATEGORY in cols:
+        names.append("distinct_categories")
+    if REFUND in type_cols:
+        aggs.append(total(type_cols[REFUND], 365).alias("refunds_365d"))
+        names.append("refunds_365d")
+        if has_amount:
+            aggs.append((total("_refund_value", 365) / _SCALE).alias("refund_value_365d"))
+            names += ["refund_value_365d", "refund_share"]
+            derived.append(_ratio("refund_value_365d", "spend_365d").alias("refund_share"))
+        aggs.append(last_day(type_cols[REFUND]).alias("days_since_last_refund"))
+        names.append("days_since_last_refund")
+    if RATING in cols:
+        aggs += [
+            total("_rating_sum", 365).alias("_rating_sum"),
+            total("_rating_n", 365).alias("_rating_n"),
+            pl.when(within(365)).then(pl.col("_rating_min")).min().cast(f64).alias("rating_min"),
+            total("_low_n", 365).alias("low_ratings"),
+            last_day("_low_n").alias("days_since_low_rating"),
+        ]
+        derived.append((_ratio("_rating_sum", "_rating_n") / _SCALE).alias("rating_mean"))
+        names += ["rating_mean", "rating_min", "low_ratings", "days_since_low_rating"]
+    if SERVICE in type_cols:
+        column = type_cols[SERVICE]
+        aggs += [
+            total(column, 365).alias("service_contacts_365d"),
+            total(column, 90).alias("service_contacts_90d"),
+            last_day(column).alias("days_since_last_service"),
+        ]
+        names += ["service_contacts_365d", "service_contacts_90d", "days_since_last_service"]
+    if COUPON in cols:
+        aggs.append(total("_coupon_orders", 365).alias("_coupon_orders"))
+        derived.append(_ratio("_coupon_orders", "orders_365d").alias("coupon_share"))
+        names.append("coupon_share")
+    channel_cols = _channel_columns(vocab)
+    if CHANNEL in cols:
+        aggs.append(total("_ne", 365).alias("_events_365d"))
+        shares = []
+        for column in channel_cols.values():
+            name = f"channel_share{column[3:]}"
+            aggs.append(total(column, 365).alias(f"_n{column}"))
+            derived.append(_ratio(f"_n{column}", "_events_365d").alias(name))
+            names.append(name)
+            shares.append(f"_n{column}")
+        names.append("main_channel")
+
+    def trend(recent: pl.Expr, previous: pl.Expr) -> pl.Expr:
+        both = recent + previous
+        return pl.when(both > 0).then((recent - previous) / both).otherwise(0.0)
+
+    derived.append(
+        trend(pl.col("orders_90d"), pl.col("orders_180d") - pl.col("orders_90d")).alias(
+            "orders_trend_90d"
+        )
+    )
+    if has_amount:
+        derived += [
+            _ratio("spend_365d", "orders_365d").alias("avg_order_value"),
+            trend(pl.col("spend_90d"), pl.col("spend_180d") - pl.col("spend_90d")).alias(
+                "spend_trend_90d"
+            ),
+        ]
+    if has_types:
+        derived.append(
+            trend(pl.col("_events_90d"), pl.col("_events_180d") - pl.col("_events_90d")).alias(
+                "events_trend_90d"
+            )
+        )
+    # Gap mean and spread from exact integer sums: the same result whatever the row order.
+    n, s, sq = pl.col("_gap_n"), pl.col("_gap_sum").cast(f64), pl.col("_gap_sq").cast(f64)
+    derived += [
+        pl.when(n > 0).then(s / n).otherwise(None).alias("gap_mean_days"),
+        pl.when(n > 1)
+        .then(((sq - s * s / n) / (n - 1)).clip(lower_bound=0.0).sqrt())
+        .otherwise(None)
+        .alias("gap_std_days"),
+    ]
+    second = [
+        _ratio("days_since_last_purchase", "gap_mean_days").alias("gap_ratio"),
+    ]
+    if CHANNEL in cols:
+        second.append(_main_channel(channel_cols).alias("main_channel"))
+    categorical = ["main_channel"] if CHANNEL in cols else []
+    return aggs, derived, second, names, categorical
+
+
+def _fixed(value: pl.Expr) -> pl.Expr:
+    """Money and ratings as integers of 1/10,000: integer sums do not depend on the
+    order Polars' threads add rows in, so the same data always gives the same features."""
+    return (value * _SCALE).round().cast(pl.Int64)
+
+
+def _ratio(numerator: str, denominator: str) -> pl.Expr:
+    """numerator / denominator, missing when the denominator is 0 or missing."""
+    return (
+        pl.when(pl.col(denominator) > 0)
+        .then(pl.col(numerator) / pl.col(denominator))
+        .otherwise(None)
+        .cast(pl.Float64)
+    )
+
+
+def _main_channel(channel_cols: dict[str, str]) -> pl.Expr:
+    """The channel with the most events in the last year (ties: first by name)."""
+    if not channel_cols:
+        return pl.lit(None, pl.String)
+    counts = [pl.col(f"_n{column}") for column in channel_cols.values()]
+    best = pl.max_horizontal(counts)
+    return pl.coalesce(
+        [
+            pl.when((count == best) & (best > 0)).then(pl.lit(channel))
+            for channel, count in zip(channel_cols, counts, strict=True)
+        ]
+    ).cast(pl.String)
+
+
+def _attribute_plan(
+    customers: pl.DataFrame | None, taken: Sequence[str]
+) -> list[tuple[str, str, str]]:
+    """(source column, feature name, kind) for every usable customer attribute.
+
+    Kinds: "category" (String), "number", "date". High-cardinality text (names,
+    e-mails) is skipped: it cannot generalise and it is personal data.
+    """
+    if customers is None:
+        return []
+    plan: list[tuple[str, str, str]] = []
+    reserved = {CUSTOMER_ID, "cutoff", LABEL, *taken}
+    limit = max(50, customers.height // 2)
+    for column, dtype in customers.schema.items():
+        if column in (CUSTOMER_ID, LABEL):
+            continue
+        if dtype == pl.String:
+            if customers.get_column(column).n_unique() > limit:
+                logger.info("skipping attribute %s: too many distinct values", column)
+                continue
+            kind, name = "category", column
+        elif dtype.is_numeric() or dtype == pl.Boolean:
+            kind, name = "number", column
+        elif dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+            kind, name = "date", f"{column}_days"
+        else:
+            continue
+        if name in reserved:
+            name = f"customer_{name}"
+        if name in reserved:
+            continue
+        reserved.add(name)
+        plan.append((column, name, kind))
+    return plan
+
+
+def _join_attributes(
+    frame: pl.DataFrame,
+    customers: pl.DataFrame | None,
+    plan: list[tuple[str, str, str]],
+    reference: pl.Expr,
+) -> pl.DataFrame:
+    """Join customer attributes; dates become days before ``reference`` (the cut-off)."""
+    if not plan or customers is None:
+        return frame
+    source = customers.unique(subset=CUSTOMER_ID, keep="first", maintain_order=True)
+    table = source.select(
+        pl.col(CUSTOMER_ID).cast(pl.String),
+        *[pl.col(column).alias(f"_attr_{name}") for column, name, _ in plan],
+    )
+    joined = frame.join(table, on=CUSTOMER_ID, how="left", maintain_order="left")
+    exprs = []
+    for _, name, kind in plan:
+        col = pl.col(f"_attr_{name}")
+        if kind == "category":
+            exprs.append(col.cast(pl.String).alias(name))
+        elif kind == "number":
+            exprs.append(col.cast(pl.Float64).alias(name))
+        else:
+            days = (reference - col.cast(pl.Date)).dt.total_days().cast(pl.Float64)
+            exprs.append(pl.when(days >= 0).then(days).otherwise(None).alias(name))
+    return joined.with_columns(exprs).drop([f"_attr_{name}" for _, name, _ in plan])
+
+
+def _empty_frame(names: list[str], categorical: list[str]) -> pl.DataFrame:
+    schema = {CUSTOMER_ID: pl.String, "cutoff": pl.Date}
+    schema.update({n: (pl.String if n in categorical else pl.Float64) for n in names})
+    return pl.DataFrame(schema=schema)
+
+
+def build_features_with_names(
+    events: pl.DataFrame,
+    customers: pl.DataFrame | None,
+    cutoffs: Sequence[dt.date],
+    definition: ChurnDefinition,
+    vocab: Vocabulary | None = None,
+) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """``build_features`` plus the feature names and the categorical ones."""
+    cutoffs = sorted(set(cutoffs))
+    if vocab is None:
+        vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
+    window = _window_days(definition)
+    first_seen = None
+    if cutoffs:
+        # Only the days that some cut-off can see are rolled up; tenure needs the first day.
+        first_seen = (
+            events.lazy()
+            .group_by(CUSTOMER_ID)
+            .agg(pl.col(TIMESTAMP).min().dt.date().cast(pl.Int32).alias("_first_day"))
+            .collect()
+        )
+        first = to_datetime(cutoffs[0] - dt.timedelta(days=window))
+        last = to_datetime(cutoffs[-1])
+        events = events.filter((pl.col(TIMESTAMP) >= first) & (pl.col(TIMESTAMP) < last))
+    daily, products = _daily(events, vocab, definition, first_seen)
+    frames: list[pl.LazyFrame] = []
+    names: list[str] = []
+    categorical: list[str] = []
+    for cutoff in cutoffs:
+        c_day = _day_number(cutoff)
+        aggs, derived, second, names, categorical = _event_features(c_day, vocab, definition)
+        frame = (
+            daily.lazy()
+            .filter((pl.col(_DAY) >= c_day - window) & (pl.col(_DAY) < c_day))
+            .group_by(_KEY)
+            .agg(pl.col(CUSTOMER_ID).first(), *aggs)
+            .filter(pl.col("_in_population"))
+        )
+        if products is not None:
+            product_aggs = [
+                pl.col(column).drop_nulls().n_unique().cast(pl.Float64).alias(name)
+                for column, name in (
+                    (PRODUCT_ID, "distinct_products"),
+                    (CATEGORY, "distinct_categories"),
+                )
+                if column in products.columns
+            ]
+            bought = (
+                products.lazy()
+                .filter((pl.col(_DAY) >= c_day - 365) & (pl.col(_DAY) < c_day))
+                .group_by(_KEY)
+                .agg(product_aggs)
+            )
+            frame = frame.join(bought, on=_KEY, how="left").with_columns(
+                pl.col([e.meta.output_name() for e in product_aggs]).fill_null(0.0)
+            )
+        frame = (
+            frame.with_columns(derived)
+            .with_columns(second)
+            .select(
+                pl.col(CUSTOMER_ID),
+                pl.lit(cutoff, pl.Date).alias("cutoff"),
+                *[pl.col(n) for n in names],
+            )
+        )
+        frames.append(frame)
+    if not frames:
+        _, _, _, names, categorical = _event_features(0, vocab, definition)
+        result = _empty_frame(names, categorical)
+    else:
+        result = pl.concat(frames).collect().sort("cutoff", CUSTOMER_ID)
+    attributes = _attribute_plan(customers, names)
+    result = _join_attributes(result, customers, attributes, pl.col("cutoff"))
+    names = names + [name for _, name, _ in attributes]
+    categorical = categorical + [name for _, name, kind in attributes if kind == "category"]
+    return result, names, categorical
+
+
+def build_features(
+    events: pl.DataFrame,
+    customers: pl.DataFrame | None,
+    cutoffs: Sequence[dt.date],
+    definition: ChurnDefinition,
+) -> pl.DataFrame:
+    """Features for the population of every cut-off, from events strictly before it.
+
+    Columns: customer_id, cutoff (Date), then the features (Float64, String for
+    categorical ones). Built from the columns the log has; absent ones are skipped.
+    """
+    frame, _, _ = build_features_with_names(events, customers, cutoffs, definition)
+    return frame
+
+
+def build_training_set(
+    events: pl.DataFrame, customers: pl.DataFrame | None, definition: ChurnDefinition
+) -> FeatureSet:
+    """Features and labels at every cut-off of the plan; the plan carries the warnings."""
+    plan = plan_cutoffs(events, definition)
+    labels = build_labels(events, plan.cutoffs, definition)
+    plan.warnings.extend(check_labels(labels))
+    vocab = vocabulary(events, before=plan.as_of)
+    frame, names, categorical = build_features_with_names(
+        events, customers, plan.cutoffs, definition, vocab
+    )
+    frame = frame.join(labels, on=[CUSTOMER_ID, "cutoff"], how="inner", maintain_order="left")
+    frame = frame.select(CUSTOMER_ID, "cutoff", "label", *names)
+    return FeatureSet(frame=frame, feature_names=names, categorical=categorical, plan=plan)
+
+
+def _is_zero_when_absent(name: str) -> bool:
+    """Counts and shares of an event type or channel never seen mean zero, not missing."""
+    return name.startswith(("events_", "channel_share_"))
+
+
+def build_scoring_set(
+    events: pl.DataFrame,
+    customers: pl.DataFrame | None,
+    definition: ChurnDefinition,
+    as_of: dt.date | None = None,
+    *,
+    feature_names: Sequence[str] | None = None,
+    categorical: Sequence[str] | None = None,
+) -> FeatureSet:
+    """Features of today's customers (no label), as of ``as_of`` or the day after the data.
+
+    Events on or after ``as_of`` are ignored. ``feature_names`` (and ``categorical``),
+    e.g. from a saved model, force the columns: a count for an event type absent
+    now is 0, any other missing feature is null, extra features are dropped.
+    """
+    plan: CutoffPlan | None
+    try:
+        plan = plan_cutoffs(events, definition)
+    except DataError:
+        plan = None
+    if as_of is None:
+        if plan is not None:
+            as_of = plan.as_of
+        elif events.height:
+            as_of = events.get_column(TIMESTAMP).max().date() + dt.timedelta(days=1)
+        else:
+            raise DataError("The event log has no rows, so there is nobody to score.")
+    past = events.filter(pl.col(TIMESTAMP) < to_datetime(as_of))
+    vocab = vocabulary(past)
+    frame, names, cats = build_features_with_names(past, customers, [as_of], definition, vocab)
+    if feature_names is not None:
+        wanted = list(feature_names)
+        wanted_cats = (
+            list(categorical) if categorical is not None else [n for n in wanted if n in cats]
+        )
+        fill = []
+        for name in wanted:
+            if name in frame.columns:
+                continue
+            if name in wanted_cats:
+                fill.append(pl.lit(None, pl.String).alias(name))
+            elif _is_zero_when_absent(name):
+                fill.append(pl.lit(0.0, pl.Float64).alias(name))
+            else:
+                fill.append(pl.lit(None, pl.Float64).alias(name))
+        frame = frame.with_columns(fill).select(CUSTOMER_ID, "cutoff", *wanted)
+        names, cats = wanted, wanted_cats
+    if plan is not None:
+        plan.as_of = as_of
+    return FeatureSet(frame=frame, feature_names=names, categorical=cats, plan=plan)
+
+
+def build_table_set(customers: pl.DataFrame, label: str = LABEL) -> FeatureSet:
+    """A labelled customer table: its attributes are the features, the cut-off is null.
+
+    Date attributes become days before the table's latest date plus one day.
+    """
+    if label not in customers.columns:
+        raise DataError(
+            f"The customer table has no “{label}” column saying who churned.",
+            hint="Map the churn column (yes/no, 1/0) to the label role, or upload an event log.",
+        )
+    labels = customers.get_column(label)
+    if not labels.dtype.is_numeric() and labels.dtype != pl.Boolean:
+        raise DataError(
+            f"The “{label}” column must say 1 (churned) or 0 (stayed).",
+            hint="Map it again so churnlab can turn its values into yes/no.",
+        )
+    table = customers.filter(pl.col(label).is_not_null())
+    dropped = customers.height - table.height
+    if dropped:
+        logger.warning("%d customers without a churn label were left out", dropped)
+    values = set(table.get_column(label).cast(pl.Int8).unique().to_list())
+    if not values <= {0, 1}:
+        raise DataError(
+            f"The “{label}” column holds values other than 1 (churned) and 0 (stayed).",
+            hint="Map it again so churnlab can turn its values into yes/no.",
+        )
+    if len(values) < 2:
+        raise DataError(
+            "Every customer in the table has the same churn label, so there is nothing to learn.",
+            hint="Upload a table with both churned and retained customers.",
+        )
+    source = table.rename({label: LABEL}) if label != LABEL else table
+    plan = _attribute_plan(source, ())
+    if not plan:
+        raise DataError(
+            "The customer table has no columns that could describe a customer.",
+            hint="Add attributes such as tier, city, signup date or number of orders.",
+        )
+    dates = [pl.col(c).cast(pl.Date).max() for c, _, kind in plan if kind == "date"]
+    reference = pl.lit(None, pl.Date)
+    if dates:
+        latest = source.select(pl.max_horizontal(dates)).item()
+        reference = pl.lit(latest + dt.timedelta(days=1) if latest else None, pl.Date)
+    frame = source.select(
+        pl.col(CUSTOMER_ID).cast(pl.String),
+        pl.lit(None, pl.Date).alias("cutoff"),
+        pl.col(LABEL).cast(pl.Int8),
+    )
+    frame = _join_attributes(frame, source, plan, reference)
+    names = [name for _, name, _ in plan]
+    categorical = [name for _, name, kind in plan if kind == "category"]
+    return FeatureSet(frame=frame, feature_names=names, categorical=categorical, plan=None)

@@ -1,0 +1,273 @@
+"""Cut-off dates, the population at each cut-off, and churn labels.
+
+A cut-off C is a midnight. Features may only use events strictly before C; the
+label of a customer at C says whether they had qualifying activity in the
+horizon ``[C, C + horizon)``. The population at C is every customer with
+qualifying activity in the look-back window ``[C - lookback, C)``: people who
+were customers at the time, so "stopped buying" is a meaningful question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from churnlab.config import ChurnDefinition
+from churnlab.errors import DataError, InsufficientHistoryError
+from churnlab.schema import CUSTOMER_ID, EVENT_TYPE, PURCHASE, TIMESTAMP
+
+logger = logging.getLogger(__name__)
+
+MIN_HISTORY_DAYS = 60
+"""Days of history a cut-off needs before it, so its features mean something."""
+MIN_CUSTOMERS_PER_CUTOFF = 30
+"""Below this many customers at the evaluation cut-off the numbers are noise: refuse."""
+SMALL_SHOP_CUSTOMERS = 500
+"""Below this many customers at the evaluation cut-off: train, but warn."""
+MIN_OUTCOME_COUNT = 10
+"""Fewer churners (or stayers) than this at the evaluation cut-off: warn."""
+
+
+@dataclass
+class CutoffPlan:
+    """The cut-offs used for training and evaluation (see docs/ARCHITECTURE.md)."""
+
+    cutoffs: list[dt.date]
+    eval_cutoff: dt.date
+    validation_cutoffs: list[dt.date]
+    data_start: dt.datetime
+    data_end: dt.datetime
+    as_of: dt.date
+    warnings: list[str] = field(default_factory=list)
+
+
+def to_datetime(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day``."""
+    return dt.datetime.combine(day, dt.time())
+
+
+def _event_span(events: pl.DataFrame) -> tuple[dt.datetime, dt.datetime]:
+    if events.height == 0:
+        raise DataError(
+            "The event log has no rows, so there is nothing to learn from.",
+            hint="Upload an export with customer activity (orders, visits, ...).",
+        )
+    span = events.select(
+        pl.col(TIMESTAMP).min().alias("start"), pl.col(TIMESTAMP).max().alias("end")
+    ).row(0)
+    return span[0], span[1]
+
+
+def plan_cutoffs(events: pl.DataFrame, definition: ChurnDefinition) -> CutoffPlan:
+    """Choose the evaluation cut-off and the earlier training cut-offs.
+
+    The evaluation cut-off is the latest midnight whose horizon still ends inside
+    the data (or the one the user chose). Earlier cut-offs step back from it; the
+    ones whose horizon ends on or before the evaluation cut-off are the only ones
+    an honest out-of-time model may train on.
+    """
+    definition = definition.validate()
+    start_ts, end_ts = _event_span(events)
+    start = start_ts.date()
+    end = end_ts.date() + dt.timedelta(days=1)  # exclusive
+    horizon = dt.timedelta(days=definition.horizon_days)
+    history = dt.timedelta(days=MIN_HISTORY_DAYS)
+    span_days = (end - start).days
+    needed = MIN_HISTORY_DAYS + definition.horizon_days
+    if span_days < needed:
+        raise InsufficientHistoryError(
+            f"The data covers {span_days} days, but a churn horizon of "
+            f"{definition.horizon_days} days needs at least {needed} days "
+            f"({MIN_HISTORY_DAYS} days of history before a cut-off plus the horizon after it)."
+        )
+
+    if definition.cutoff is not None:
+        eval_cutoff = definition.cutoff
+        if eval_cutoff + horizon > end:
+            raise InsufficientHistoryError(
+                f"The chosen cut-off {eval_cutoff.isoformat()} is too late: its "
+                f"{definition.horizon_days}-day horizon ends {(eval_cutoff + horizon).isoformat()}, "
+                f"after the data ends ({end_ts.date().isoformat()}).",
+                hint=f"Pick a cut-off on or before {(end - horizon).isoformat()}, "
+                "or leave it empty to choose automatically.",
+            )
+        if start + history > eval_cutoff:
+            raise InsufficientHistoryError(
+                f"The chosen cut-off {eval_cutoff.isoformat()} is too early: it needs "
+                f"{MIN_HISTORY_DAYS} days of history before it and the data starts "
+                f"{start.isoformat()}.",
+                hint=f"Pick a cut-off on or after {(start + history).isoformat()}.",
+            )
+    else:
+        eval_cutoff = end - horizon
+
+    step = dt.timedelta(days=definition.cutoff_step_days)
+    cutoffs = []
+    for i in range(definition.max_cutoffs):
+        cutoff = eval_cutoff - i * step
+        if start + history > cutoff:
+            break
+        cutoffs.append(cutoff)
+    cutoffs.sort()
+    validation = [c for c in cutoffs if c + horizon <= eval_cutoff]
+    if not validation:
+        steps_back = math.ceil(definition.horizon_days / definition.cutoff_step_days)
+        shortest = MIN_HISTORY_DAYS + definition.horizon_days + steps_back * step.days
+        if definition.max_cutoffs <= steps_back:
+            hint = (
+                f"Allow at least {steps_back + 1} cut-offs (now {definition.max_cutoffs}), "
+                "or use a shorter horizon."
+            )
+        else:
+            hint = f"Export at least {shortest} days of history, or use a shorter horizon."
+        raise InsufficientHistoryError(
+            f"The data covers {span_days} days: too short to train on earlier cut-offs and "
+            f"test on a later one with a {definition.horizon_days}-day horizon. "
+            f"This needs at least {shortest} days of history.",
+            hint=hint,
+        )
+
+    warnings: list[str] = []
+    if len(cutoffs) < definition.max_cutoffs:
+        warnings.append(
+            f"The history allows {len(cutoffs)} cut-offs instead of {definition.max_cutoffs}; "
+            f"the model learns from {len(validation)} of them before the test. "
+            "A longer export gives steadier results."
+        )
+    logger.info("cut-offs %s, eval %s", cutoffs, eval_cutoff)
+    return CutoffPlan(
+        cutoffs=cutoffs,
+        eval_cutoff=eval_cutoff,
+        validation_cutoffs=validation,
+        data_start=start_ts,
+        data_end=end_ts,
+        as_of=end,
+        warnings=warnings,
+    )
+
+
+def qualifying(events: pl.DataFrame | pl.LazyFrame, definition: ChurnDefinition) -> pl.Expr:
+    """A boolean expression: does this event count as staying active?
+
+    Logs without event types are all purchases already, so every row counts.
+    """
+    names = events.collect_schema().names() if isinstance(events, pl.LazyFrame) else events.columns
+    if definition.counts_any_activity or EVENT_TYPE not in names:
+        return pl.lit(True)
+    return pl.col(EVENT_TYPE).is_in(list(definition.activity))
+
+
+def is_purchase(events: pl.DataFrame | pl.LazyFrame) -> pl.Expr:
+    """A boolean expression: is this event a purchase (every row when there are no types)?"""
+    names = events.collect_schema().names() if isinstance(events, pl.LazyFrame) else events.columns
+    if EVENT_TYPE not in names:
+        return pl.lit(True)
+    return pl.col(EVENT_TYPE) == PURCHASE
+
+
+def population(events: pl.DataFrame, cutoff: dt.date, definition: ChurnDefinition) -> pl.DataFrame:
+    """Customers with at least one qualifying event in ``[cutoff - lookback, cutoff)``."""
+    start = to_datetime(cutoff - dt.timedelta(days=definition.lookback_days))
+    return (
+        events.lazy()
+        .filter(
+            (pl.col(TIMESTAMP) >= start)
+            & (pl.col(TIMESTAMP) < to_datetime(cutoff))
+            & qualifying(events, definition)
+        )
+        .select(pl.col(CUSTOMER_ID).unique())
+        .sort(CUSTOMER_ID)
+        .collect()
+    )
+
+
+def _labels_at(events: pl.LazyFrame, cutoff: dt.date, definition: ChurnDefinition) -> pl.LazyFrame:
+    c = to_datetime(cutoff)
+    lookback_start = c - dt.timedelta(days=definition.lookback_days)
+    horizon_end = c + dt.timedelta(days=definition.horizon_days)
+    q = qualifying(events, definition)
+    ts = pl.col(TIMESTAMP)
+    return (
+        events.filter(q & (ts >= lookback_start) & (ts < horizon_end))
+        .group_by(CUSTOMER_ID)
+        .agg(
+            (ts < c).any().alias("_before"),
+            (ts >= c).any().alias("_after"),
+        )
+        .filter(pl.col("_before"))
+        .select(
+            pl.col(CUSTOMER_ID),
+            pl.lit(cutoff, dtype=pl.Date).alias("cutoff"),
+            (~pl.col("_after")).cast(pl.Int8).alias("label"),
+        )
+    )
+
+
+def build_labels(
+    events: pl.DataFrame, cutoffs: list[dt.date], definition: ChurnDefinition
+) -> pl.DataFrame:
+    """Label 1 (churned) when a customer of the population had no qualifying event
+    in ``[C, C + horizon)``, else 0. One row per customer and cut-off."""
+    schema = {CUSTOMER_ID: pl.String, "cutoff": pl.Date, "label": pl.Int8}
+    if not cutoffs:
+        return pl.DataFrame(schema=schema)
+    lazy = events.lazy()
+    frames = [_labels_at(lazy, c, definition) for c in sorted(cutoffs)]
+    return pl.concat(frames).sort("cutoff", CUSTOMER_ID).collect().cast(schema)
+
+
+def check_labels(labels: pl.DataFrame) -> list[str]:
+    """Refuse labels that cannot support a model; warn when they are thin.
+
+    The latest cut-off in ``labels`` is the evaluation cut-off. Small shops get
+    warnings, not refusals: hundreds of customers are enough to be useful.
+    """
+    hint = (
+        "Try a different churn horizon, or count more kinds of activity as staying "
+        "(for example any visit instead of purchases only)."
+    )
+    if labels.height == 0:
+        raise DataError(
+            "No customer was active before any cut-off, so there is nobody to label.",
+            hint="Use a longer look-back window or export a longer history.",
+        )
+    eval_cutoff = labels.get_column("cutoff").max()
+    at_eval = labels.filter(pl.col("cutoff") == eval_cutoff)
+    n_eval = at_eval.height
+    churners = int(at_eval.get_column("label").sum())
+    if n_eval < MIN_CUSTOMERS_PER_CUTOFF:
+        raise DataError(
+            f"Only {n_eval} customers were active before the test cut-off {eval_cutoff}; "
+            f"at least {MIN_CUSTOMERS_PER_CUTOFF} are needed to judge a model.",
+            hint="Use a longer look-back window or export more customers.",
+        )
+    if labels.get_column("label").n_unique() < 2 or churners in (0, n_eval):
+        outcome = "churned" if churners == n_eval else "stayed"
+        raise DataError(
+            f"At the test cut-off {eval_cutoff} every one of the {n_eval} customers {outcome}, "
+            "so there is nothing to predict.",
+            hint=hint,
+        )
+    warnings: list[str] = []
+    if n_eval < SMALL_SHOP_CUSTOMERS:
+        warnings.append(
+            f"Only {n_eval} customers at the test cut-off: the model works, "
+            "but its scores and metrics will be rough."
+        )
+    stayers = n_eval - churners
+    if min(churners, stayers) < MIN_OUTCOME_COUNT:
+        warnings.append(
+            f"At the test cut-off {churners} customers churned and {stayers} stayed; "
+            "so few of one kind make the metrics unreliable. " + hint
+        )
+    per_cutoff = labels.group_by("cutoff").len().filter(pl.col("len") < MIN_CUSTOMERS_PER_CUTOFF)
+    if per_cutoff.height:
+        days = ", ".join(str(d) for d in sorted(per_cutoff.get_column("cutoff").to_list()))
+        warnings.append(
+            f"Early cut-offs with fewer than {MIN_CUSTOMERS_PER_CUTOFF} customers: {days}."
+        )
+    return warnings

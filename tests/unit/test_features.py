@@ -1,0 +1,326 @@
+"""Features on hand-built logs with hand-computed values, the training and scoring sets,
+customer attributes, labelled customer tables and the bilingual catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from churnlab.catalogue import CATALOGUE, describe
+from churnlab.config import ChurnDefinition
+from churnlab.errors import DataError
+from churnlab.features import (
+    RFM_FEATURES,
+    build_features,
+    build_scoring_set,
+    build_table_set,
+    build_training_set,
+)
+from churnlab.windows import build_labels
+
+C = dt.date(2024, 6, 1)
+MIDNIGHT = dt.datetime(2024, 6, 1)
+
+EVENT_SCHEMA = {
+    "customer_id": pl.String,
+    "timestamp": pl.Datetime("us"),
+    "event_type": pl.String,
+    "amount": pl.Float64,
+    "order_id": pl.String,
+    "product_id": pl.String,
+    "category": pl.String,
+    "channel": pl.String,
+    "coupon": pl.String,
+    "rating": pl.Float64,
+}
+
+
+def at(days_before: int) -> dt.datetime:
+    """Noon of the day ``days_before`` days before the cut-off."""
+    return MIDNIGHT - dt.timedelta(days=days_before) + dt.timedelta(hours=12)
+
+
+def rich_log() -> pl.DataFrame:
+    # customer, days before C, type, amount, order, product, category, channel, coupon, rating
+    rows = [
+        ("a", 100, "purchase", 10.0, "o1", "p1", "k1", "app", "SAVE", None),
+        ("a", 70, "purchase", 20.0, "o2", "p2", "k1", "web", None, None),
+        ("a", 40, "purchase", 15.0, "o3", "p1", "k2", "app", None, None),
+        ("a", 40, "purchase", 15.0, "o3", "p3", "k2", "app", None, None),
+        ("a", 10, "purchase", 40.0, "o4", "p4", "k2", "app", "0", None),
+        ("a", 5, "view", None, None, "p9", "k3", "app", None, None),
+        ("a", 5, "view", None, None, "p8", "k3", "app", None, None),
+        ("a", 200, "view", None, None, "p9", "k3", "web", None, None),
+        ("a", 11, "cart", None, None, "p9", "k3", "app", None, None),
+        ("a", 3, "service", None, None, None, None, "app", None, None),
+        ("a", 20, "review", None, None, "p4", "k2", "app", None, 1.0),
+        ("a", 30, "refund", 10.0, "o2", "p2", "k1", "app", None, None),
+        # b bought 400 days ago (outside the look-back) and only viewed since
+        ("b", 400, "purchase", 50.0, "o9", "p1", "k1", "web", None, None),
+        ("b", 2, "view", None, None, "p1", "k1", "web", None, None),
+        # events on or after C are invisible at C
+        ("a", 0, "purchase", 999.0, "o5", "p5", "k5", "store", None, None),
+        ("a", -3, "service", None, None, None, None, "store", None, None),
+    ]
+    data = {name: [] for name in EVENT_SCHEMA}
+    for r in rows:
+        values = [r[0], at(r[1]), *r[2:]]
+        if r[1] == 0:
+            values[1] = MIDNIGHT  # exactly at the cut-off
+        for name, value in zip(EVENT_SCHEMA, values, strict=True):
+            data[name].append(value)
+    return pl.DataFrame(data, schema=EVENT_SCHEMA)
+
+
+def one_row(frame: pl.DataFrame, customer: str) -> dict:
+    rows = frame.filter(pl.col("customer_id") == customer).to_dicts()
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_hand_computed_features() -> None:
+    frame = build_features(rich_log(), None, [C], ChurnDefinition())
+    assert frame.get_column("customer_id").to_list() == ["a"]  # b is not in the population
+    a = one_row(frame, "a")
+    expected = {
+        "cutoff": C,
+        "recency_days": 10.0,
+        "frequency": 4.0,  # purchase days 100, 70, 40, 10
+        "monetary": 100.0,
+        "days_since_last_event": 3.0,
+        "tenure_days": 200.0,
+        "orders_30d": 1.0,
+        "orders_90d": 3.0,
+        "orders_180d": 4.0,  # o3 has two lines but is one order
+        "orders_365d": 4.0,
+        "spend_30d": 40.0,
+        "spend_90d": 90.0,
+        "spend_180d": 100.0,
+        "spend_365d": 100.0,
+        "avg_order_value": 25.0,
+        "orders_trend_90d": (3 - 1) / (3 + 1),
+        "spend_trend_90d": (90 - 10) / (90 + 10),
+        "events_trend_90d": (10 - 1) / (10 + 1),
+        "gap_mean_days": 30.0,
+        "gap_std_days": 0.0,
+        "gap_ratio": 10 / 30,
+        "active_days_90d": 8.0,
+        "active_days_365d": 10.0,
+        "events_view_30d": 2.0,
+        "events_view_365d": 3.0,
+        "events_cart_30d": 1.0,
+        "events_cart_365d": 1.0,
+        "events_review_30d": 1.0,
+        "view_to_cart": 1 / 3,
+        "cart_to_purchase": 5.0,  # five purchase lines per one cart event
+        "distinct_products": 4.0,
+        "distinct_categories": 2.0,
+        "refunds_365d": 1.0,
+        "refund_value_365d": 10.0,
+        "refund_share": 0.1,
+        "days_since_last_refund": 30.0,
+        "rating_mean": 1.0,
+        "rating_min": 1.0,
+        "low_ratings": 1.0,
+        "days_since_low_rating": 20.0,
+        "service_contacts_365d": 1.0,
+        "service_contacts_90d": 1.0,
+        "days_since_last_service": 3.0,
+        "coupon_share": 0.25,  # "0" is not a coupon
+        "channel_share_app": 10 / 12,
+        "channel_share_web": 2 / 12,
+        "main_channel": "app",
+    }
+    for name, value in expected.items():
+        assert a[name] == pytest.approx(value), name
+    assert "channel_share_store" not in frame.columns  # only seen after the cut-off
+    assert "days_since_last_purchase" not in frame.columns  # recency_days already is that
+    assert "events_refund_30d" not in frame.columns  # refunds have their own features
+
+
+def test_irregular_gaps() -> None:
+    events = pl.DataFrame(
+        {"customer_id": ["x"] * 4, "timestamp": [at(d) for d in (50, 40, 10, 10)]},
+        schema={"customer_id": pl.String, "timestamp": pl.Datetime("us")},
+    )
+    x = one_row(build_features(events, None, [C], ChurnDefinition()), "x")
+    # distinct purchase days 50, 40, 10 -> gaps 10 and 30
+    assert x["gap_mean_days"] == pytest.approx(20.0)
+    assert x["gap_std_days"] == pytest.approx(np.std([10, 30], ddof=1))
+    assert x["gap_ratio"] == pytest.approx(10 / 20)
+    assert x["frequency"] == 3.0
+    assert x["orders_90d"] == 4.0  # without order ids every purchase row is an order
+
+
+def test_any_activity_changes_population_and_recency() -> None:
+    frame = build_features(rich_log(), None, [C], ChurnDefinition(activity=("any",)))
+    assert frame.get_column("customer_id").to_list() == ["a", "b"]
+    b = one_row(frame, "b")
+    assert b["recency_days"] == 2.0
+    assert b["days_since_last_purchase"] is None  # 400 days ago is outside the window
+    assert b["orders_365d"] == 0.0
+    assert b["tenure_days"] == 400.0
+    a = one_row(frame, "a")
+    assert a["recency_days"] == 3.0 and a["days_since_last_purchase"] == 10.0
+
+
+def test_bare_log_without_types_amounts_or_orders() -> None:
+    events = pl.DataFrame(
+        {"customer_id": ["x", "x", "y"], "timestamp": [at(50), at(20), at(5)]},
+        schema={"customer_id": pl.String, "timestamp": pl.Datetime("us")},
+    )
+    frame = build_features(events, None, [C], ChurnDefinition())
+    for name in RFM_FEATURES:
+        assert frame.schema[name] == pl.Float64
+    x = one_row(frame, "x")
+    assert (x["recency_days"], x["frequency"], x["monetary"]) == (20.0, 2.0, 0.0)
+    assert x["orders_30d"] == 1.0 and x["orders_90d"] == 2.0
+    assert not any(c.startswith(("spend_", "events_", "channel_")) for c in frame.columns)
+    assert "days_since_last_event" not in frame.columns
+    assert "days_since_last_purchase" not in frame.columns  # same as recency_days here
+
+
+def test_customer_attributes_joined() -> None:
+    customers = pl.DataFrame(
+        {
+            "customer_id": ["a", "b", "zz"],
+            "tier": ["gold", None, "regular"],
+            "signup_date": [MIDNIGHT - dt.timedelta(days=500), None, MIDNIGHT],
+            "age": [31, 40, 50],
+            "label": [1, 0, 1],
+        },
+        schema_overrides={"label": pl.Int8},
+    )
+    frame = build_features(rich_log(), customers, [C], ChurnDefinition(activity=("any",)))
+    assert frame.schema["tier"] == pl.String
+    assert frame.schema["signup_date_days"] == pl.Float64
+    assert frame.schema["age"] == pl.Float64
+    assert "label" not in frame.columns
+    a, b = one_row(frame, "a"), one_row(frame, "b")
+    assert (a["tier"], a["signup_date_days"], a["age"]) == ("gold", 500.0, 31.0)
+    assert (b["tier"], b["signup_date_days"], b["age"]) == (None, None, 40.0)
+
+
+def random_shop(customers: int = 120, seed: int = 3) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = np.random.default_rng(seed)
+    n = customers * 25
+    start = np.datetime64("2023-01-01T00:00:00", "us")
+    # half the customers stop early so both outcomes exist
+    cust = rng.integers(0, customers, n)
+    span = np.where(cust % 2 == 0, 500, 300) * 86400e6
+    offsets = (rng.random(n) * span).astype("int64").astype("timedelta64[us]")
+    types = np.array(["view", "cart", "purchase", "refund", "service"])[
+        rng.choice(5, n, p=[0.4, 0.15, 0.35, 0.05, 0.05])
+    ]
+    events = pl.DataFrame(
+        {
+            "customer_id": [f"c{c:03d}" for c in cust],
+            "timestamp": start + offsets,
+            "event_type": types,
+            "amount": rng.gamma(2.0, 20.0, n),
+            "channel": np.array(["app", "web"])[rng.integers(0, 2, n)],
+        }
+    ).with_columns(pl.col("timestamp").cast(pl.Datetime("us")))
+    table = pl.DataFrame(
+        {
+            "customer_id": [f"c{c:03d}" for c in range(customers)],
+            "tier": np.array(["gold", "regular", "new"])[np.arange(customers) % 3],
+        }
+    )
+    return events, table
+
+
+def test_training_and_scoring_sets_match() -> None:
+    events, customers = random_shop()
+    definition = ChurnDefinition()
+    training = build_training_set(events, customers, definition)
+    scoring = build_scoring_set(events, customers, definition)
+    assert training.feature_names == scoring.feature_names
+    assert training.categorical == scoring.categorical == ["main_channel", "tier"]
+    assert training.frame.columns[:3] == ["customer_id", "cutoff", "label"]
+    assert training.frame.schema["label"] == pl.Int8
+    assert set(training.frame.get_column("cutoff").unique()) == set(training.plan.cutoffs)
+    labels = build_labels(events, training.plan.cutoffs, definition)
+    assert training.frame.height == labels.height  # every labelled customer has features
+    for frame in (training.frame, scoring.frame):
+        for name in training.feature_names:
+            wanted = pl.String if name in training.categorical else pl.Float64
+            assert frame.schema[name] == wanted, name
+    assert "label" not in scoring.frame.columns
+    assert scoring.frame.get_column("cutoff").unique().to_list() == [training.plan.as_of]
+    # labels agree with a direct check: no purchase in [C, C + 90 days)
+    row = training.frame.filter(pl.col("cutoff") == training.plan.eval_cutoff).row(0, named=True)
+    c = dt.datetime.combine(row["cutoff"], dt.time())
+    bought = events.filter(
+        (pl.col("customer_id") == row["customer_id"])
+        & (pl.col("event_type") == "purchase")
+        & pl.col("timestamp").is_between(c, c + dt.timedelta(days=90), closed="left")
+    )
+    assert row["label"] == int(bought.height == 0)
+
+
+def test_scoring_as_of_and_forced_columns() -> None:
+    events, customers = random_shop()
+    as_of = dt.date(2024, 1, 1)
+    scoring = build_scoring_set(events, customers, ChurnDefinition(), as_of=as_of)
+    manual = build_features(
+        events.filter(pl.col("timestamp") < dt.datetime(2024, 1, 1)),
+        customers,
+        [as_of],
+        ChurnDefinition(),
+    )
+    assert scoring.frame.equals(manual)
+    wanted = ["recency_days", "events_favorite_30d", "spend_trend_90d", "shoe_size", "tier"]
+    forced = build_scoring_set(
+        events, customers, ChurnDefinition(), feature_names=wanted, categorical=["tier"]
+    )
+    assert forced.frame.columns == ["customer_id", "cutoff", *wanted]
+    assert forced.frame.get_column("events_favorite_30d").unique().to_list() == [0.0]
+    assert forced.frame.get_column("shoe_size").null_count() == forced.frame.height
+
+
+def test_every_feature_has_both_descriptions() -> None:
+    events, customers = random_shop()
+    training = build_training_set(
+        events, customers.with_columns(age=pl.lit(30.0)), ChurnDefinition()
+    )
+    rich = build_features(rich_log(), None, [C], ChurnDefinition())
+    names = set(training.feature_names) | (set(rich.columns) - {"customer_id", "cutoff"})
+    for name in names:
+        info = describe(name)
+        assert info.name == name
+        assert info.description["en"] and info.description["zh"], name
+        assert info.description["en"] != info.description["zh"]
+    assert describe("recency_days") is CATALOGUE["recency_days"]
+    assert (
+        "view" in describe("events_view_30d").description["en"]
+        or "views" in describe("events_view_30d").description["en"]
+    )
+    assert "浏览" in describe("events_view_30d").description["zh"]
+    assert "tier" in describe("tier").description["zh"]
+
+
+def test_table_set() -> None:
+    table = pl.DataFrame(
+        {
+            "customer_id": ["1", "2", "3", "4"],
+            "tier": ["a", "b", "a", None],
+            "orders": [3, 1, 0, 5],
+            "signup": [dt.date(2024, 1, 1), dt.date(2024, 2, 1), None, dt.date(2024, 3, 1)],
+            "churned": [1, 0, None, 0],
+        }
+    )
+    fs = build_table_set(table, label="churned")
+    assert fs.plan is None and fs.categorical == ["tier"]
+    assert fs.feature_names == ["tier", "orders", "signup_days"]
+    assert fs.frame.get_column("customer_id").to_list() == ["1", "2", "4"]
+    assert fs.frame.schema["label"] == pl.Int8 and fs.frame.schema["cutoff"] == pl.Date
+    assert fs.frame.get_column("cutoff").null_count() == 3
+    assert fs.frame.get_column("signup_days").to_list() == [61.0, 30.0, 1.0]
+    with pytest.raises(DataError, match="churned"):
+        build_table_set(table)
+    with pytest.raises(DataError, match="same churn label"):
+        build_table_set(table.with_columns(churned=pl.lit(1)), label="churned")
