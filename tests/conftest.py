@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before xgboost/sklearn load; see churnlab/__init__.py
+os.environ.setdefault(
+    "OMP_WAIT_POLICY", "PASSIVE"
+)  # before xgboost/sklearn load; see churnlab/__init__.py
 
 from pathlib import Path
 
