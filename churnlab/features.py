@@ -691,11 +691,22 @@ def build_scoring_set(
     return FeatureSet(frame=frame, feature_names=names, categorical=cats, plan=plan)
 
 
-def build_table_set(customers: pl.DataFrame, label: str = LABEL) -> FeatureSet:
-    """A labelled customer table: its attributes are the features, the cut-off is null.
+def build_table_set(
+    customers: pl.DataFrame, label: str = LABEL, *, require_label: bool = True
+) -> FeatureSet:
+    """A customer table: its attributes are the features, the cut-off is null.
 
+    For training (``require_label``) the label must say 1/0 with both outcomes
+    present; for scoring a table without labels, pass ``require_label=False``.
     Date attributes become days before the table's latest date plus one day.
     """
+    if not require_label:
+        table = (
+            customers
+            if label in customers.columns
+            else customers.with_columns(pl.lit(None, dtype=pl.Int8).alias(label))
+        )
+        return _table_features(table, label)
     if label not in customers.columns:
         raise DataError(
             f"The customer table has no “{label}” column saying who churned.",
@@ -722,6 +733,10 @@ def build_table_set(customers: pl.DataFrame, label: str = LABEL) -> FeatureSet:
             "Every customer in the table has the same churn label, so there is nothing to learn.",
             hint="Upload a table with both churned and retained customers.",
         )
+    return _table_features(table, label)
+
+
+def _table_features(table: pl.DataFrame, label: str) -> FeatureSet:
     source = table.rename({label: LABEL}) if label != LABEL else table
     plan = _attribute_plan(source, ())
     if not plan:

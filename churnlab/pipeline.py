@@ -152,7 +152,11 @@ def train(
 
     result = train_on_feature_set(feature_set, training, progress=training_progress)
     report(0.96, "Profiling the training data")
-    profile = feature_profile(feature_set.frame, feature_set.feature_names, feature_set.categorical)
+    profile = feature_profile(
+        _latest_snapshot(feature_set),
+        [n for n in feature_set.feature_names if not is_calendar_feature(n)],
+        feature_set.categorical,
+    )
     labels = feature_set.frame.get_column(LABEL).to_numpy()
     plan = feature_set.plan
     document: dict[str, Any] = {
@@ -180,6 +184,26 @@ def train(
     }
     report(1.0, "Done")
     return TrainedModel(result.model, document, result, feature_set)
+
+
+def is_calendar_feature(name: str) -> bool:
+    """Features that grow with the calendar (tenure, days since signup): not drift checked.
+
+    A shop's customers age every month, so these always differ from training; a
+    warning about them would be true and useless.
+    """
+    return name == "tenure_days" or name.endswith("date_days")
+
+
+def _latest_snapshot(feature_set: FeatureSet) -> pl.DataFrame:
+    """The training rows closest in time to scoring: drift is judged against them.
+
+    Stacked cut-offs span a year; features such as tenure grow with the calendar,
+    so comparing today's customers with all of them would always cry wolf.
+    """
+    if feature_set.plan is None:
+        return feature_set.frame
+    return feature_set.frame.filter(pl.col("cutoff") == feature_set.plan.eval_cutoff)
 
 
 def _plan_to_dict(plan: Any) -> dict[str, Any] | None:
@@ -219,7 +243,14 @@ def _scoring_set(trained: TrainedModel, shop: ShopData, as_of: dt.date | None) -
                 "This model was trained on an event log, but these files hold no events.",
                 hint="Score an export of the same kind as the one the model learned from.",
             )
-        return build_scoring_set(shop.events, shop.customers, trained.definition, as_of=as_of)
+        return build_scoring_set(
+            shop.events,
+            shop.customers,
+            trained.definition,
+            as_of=as_of,
+            feature_names=trained.feature_names,
+            categorical=trained.categorical,
+        )
     if shop.customers is None:
         raise DataError(
             "This model was trained on a customer table, but these files hold none.",
