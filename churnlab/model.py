@@ -13,6 +13,12 @@ Why these choices:
   correction is folded into ``b``): ``p = sigmoid(a * margin + b)``. SHAP values
   from XGBoost are multiplied by ``a`` (base value ``a * base + b``) so that they
   add up to the calibrated log-odds.
+* Linear prior: trees extrapolate flat beyond the range they were trained on (e.g. the
+  recency of an out-of-time snapshot reaches further back than the training cut-offs
+  saw), while a logistic regression on log recency extrapolates smoothly. When RFM
+  features exist, a weighted logistic regression on their standardised ``log1p`` is
+  fitted first and its logit is passed to XGBoost as ``base_margin`` everywhere; the
+  trees learn the residual. The booster margin (``predict_margin``) includes it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import xgboost as xgb
 
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
+from churnlab.features import RFM_FEATURES
 
 logger = logging.getLogger(__name__)
 
@@ -237,18 +244,151 @@ class _Encoder:
         return np.where(np.isfinite(arr), arr, np.nan)
 
     def dmatrix(
-        self, X: pl.DataFrame, y: np.ndarray | None = None, weight: np.ndarray | None = None
+        self,
+        X: pl.DataFrame,
+        y: np.ndarray | None = None,
+        weight: np.ndarray | None = None,
+        base_margin: np.ndarray | None = None,
     ) -> xgb.DMatrix:
         return xgb.DMatrix(
             self.matrix(X),
             label=y,
             weight=weight,
+            base_margin=base_margin,
             missing=np.nan,
             feature_names=self.feature_names,
             feature_types=self.feature_types(),
             enable_categorical=True,
             nthread=NTHREAD,
         )
+
+
+PRIOR_C = 1.0
+"""L2 strength of the linear prior (as the RFM baseline: negligible on standardised inputs)."""
+
+
+class LinearPrior:
+    """Weighted logistic regression on standardised ``log1p`` RFM features.
+
+    Its logit is the starting margin of every tree, so the model extrapolates like a
+    logistic regression where the trees saw no data. Plain floats only: it goes into
+    bundles as JSON.
+    """
+
+    def __init__(
+        self,
+        features: list[str],
+        means: list[float],
+        scales: list[float],
+        coef: list[float],
+        intercept: float,
+        centres: list[float],
+    ) -> None:
+        self.features = list(features)
+        self.means = [float(v) for v in means]
+        self.scales = [float(v) for v in scales]
+        self.coef = [float(v) for v in coef]
+        self.intercept = float(intercept)
+        self.centres = [float(v) for v in centres]
+        sizes = {len(self.means), len(self.scales), len(self.coef), len(self.centres)}
+        if not self.features or sizes != {len(self.features)}:
+            raise ModelError("The linear prior of the model is inconsistent.")
+
+    @staticmethod
+    def columns(X: pl.DataFrame, categorical: list[str]) -> list[str]:
+        """The RFM features present in X as numbers (none for most customer tables)."""
+        return [
+            c
+            for c in RFM_FEATURES
+            if c in X.columns
+            and c not in categorical
+            and (X.schema[c].is_numeric() or X.schema[c] == pl.Boolean)
+        ]
+
+    @staticmethod
+    def _log1p(X: pl.DataFrame, features: list[str]) -> np.ndarray:
+        missing = [c for c in features if c not in X.columns]
+        if missing:
+            raise ModelError(
+                f"The data lacks the feature(s) {', '.join(missing)} the model needs.",
+                "Score data built with the same feature settings as the training data.",
+            )
+        raw = X.select([pl.col(c).cast(pl.Float64) for c in features]).to_numpy()
+        raw = np.asarray(raw, dtype=np.float64).reshape(len(X), len(features))
+        raw = np.where(np.isfinite(raw), raw, 0.0)  # missing: nothing seen
+        return np.log1p(np.clip(raw, 0.0, None))
+
+    @classmethod
+    def fit(
+        cls, X: pl.DataFrame, y: np.ndarray, weight: np.ndarray, features: list[str]
+    ) -> LinearPrior:
+        """Fit on the training rows with the trees' class weights (same margin scale)."""
+        from sklearn.linear_model import LogisticRegression
+
+        logged = cls._log1p(X, features)
+        means = logged.mean(axis=0)
+        std = logged.std(axis=0)
+        scales = np.where(std > 0, std, 1.0)
+        z = (logged - means) / scales
+        lr = LogisticRegression(C=PRIOR_C, max_iter=1000)
+        lr.fit(z, np.asarray(y).astype(np.int64), sample_weight=weight)
+        return cls(
+            features,
+            means.tolist(),
+            scales.tolist(),
+            lr.coef_[0].tolist(),
+            float(lr.intercept_[0]),
+            z.mean(axis=0).tolist(),
+        )
+
+    def transformed(self, X: pl.DataFrame) -> np.ndarray:
+        """Standardised ``log1p`` features, shape (rows, len(features))."""
+        logged = self._log1p(X, self.features)
+        return (logged - np.asarray(self.means)) / np.asarray(self.scales)
+
+    def margin(self, X: pl.DataFrame) -> np.ndarray:
+        """The prior's logit (under the training class weights), one per row."""
+        return self.transformed(X) @ np.asarray(self.coef) + self.intercept
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "means": list(self.means),
+            "scales": list(self.scales),
+            "coef": list(self.coef),
+            "intercept": float(self.intercept),
+            "centres": list(self.centres),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> LinearPrior:
+        return cls(
+            list(state["features"]),
+            list(state["means"]),
+            list(state["scales"]),
+            list(state["coef"]),
+            float(state["intercept"]),
+            list(state["centres"]),
+        )
+
+
+def _class_weights(y: np.ndarray, spw: float) -> np.ndarray:
+    return np.where(np.asarray(y) == 1, spw, 1.0).astype(np.float64)
+
+
+def _fit_prior(
+    X: pl.DataFrame, y: np.ndarray, categorical: list[str], spw: float, enabled: bool
+) -> LinearPrior | None:
+    if not enabled:
+        return None
+    features = LinearPrior.columns(X, categorical)
+    if not features:
+        return None
+    return LinearPrior.fit(X, y, _class_weights(y, spw), features)
+
+
+def _prior_margin(prior: LinearPrior | None, X: pl.DataFrame) -> np.ndarray | None:
+    return None if prior is None else prior.margin(X)
 
 
 def _scale_pos_weight(y: np.ndarray) -> float:
@@ -289,6 +429,9 @@ def _train_booster(
 class ChurnModel:
     """XGBoost churn classifier with native categoricals and calibrated probabilities."""
 
+    prior_: LinearPrior | None = None
+    """The linear prior the trees boost from (None: trees alone)."""
+
     def __init__(self, config: TrainingConfig | None = None) -> None:
         self.config = config
 
@@ -305,12 +448,14 @@ class ChurnModel:
         params: dict | None = None,
         n_trees: int | None = None,
         progress: Progress | None = None,
+        linear_prior: bool = True,
     ) -> ChurnModel:
         """Fit on X; with X_valid, stop early on it and calibrate on it.
 
         Without validation rows the fit is plain (``n_trees`` trees, default ``max_trees``)
         and only the prior correction is applied; ``calibrate`` / ``set_platt`` can add
-        Platt scaling afterwards.
+        Platt scaling afterwards. With ``linear_prior`` and RFM features in X, the trees
+        boost from a logistic regression on those (see the module docstring).
         """
         config = self.config or TrainingConfig()
         y = _check_labels(y, "training")
@@ -322,14 +467,18 @@ class ChurnModel:
         xparams = _xgb_params(merged, spw, config.seed)
         if progress:
             progress(0.0, "Fitting the model")
-        dtrain = encoder.dmatrix(X, y)
+        prior = _fit_prior(X, y, list(encoder.categories), spw, linear_prior)
+        dtrain = encoder.dmatrix(X, y, base_margin=_prior_margin(prior, X))
         dvalid = None
         if X_valid is not None:
             if y_valid is None:
                 raise ModelError("Validation rows were given without their labels.")
             y_valid = np.asarray(y_valid).astype(np.int8)
             dvalid = encoder.dmatrix(
-                X_valid, y_valid, weight=np.where(y_valid == 1, spw, 1.0).astype(np.float64)
+                X_valid,
+                y_valid,
+                weight=_class_weights(y_valid, spw),
+                base_margin=_prior_margin(prior, X_valid),
             )
         rounds = int(n_trees) if n_trees is not None else int(config.max_trees)
         booster, used = _train_booster(
@@ -348,6 +497,7 @@ class ChurnModel:
         self.best_iteration_ = int(used) - 1
         self.scale_pos_weight_ = float(spw)
         self.calibration_ = {"a": 1.0, "b": -math.log(spw)}
+        self.prior_ = prior
         self._encoder = encoder
         if X_valid is not None and y_valid is not None and len(np.unique(y_valid)) == 2:
             self.calibrate(X_valid, y_valid)
@@ -378,10 +528,10 @@ class ChurnModel:
 
     def _dmatrix(self, X: pl.DataFrame) -> xgb.DMatrix:
         self._check_fitted()
-        return self._encoder.dmatrix(X)
+        return self._encoder.dmatrix(X, base_margin=_prior_margin(self.prior_, X))
 
     def predict_margin(self, X: pl.DataFrame) -> np.ndarray:
-        """Raw booster margin (log-odds under the training weights, before calibration)."""
+        """Raw margin: linear prior plus trees (log-odds under the training weights)."""
         dm = self._dmatrix(X)
         out = self.booster_.predict(dm, output_margin=True, iteration_range=(0, self.n_trees_))
         return np.asarray(out, dtype=np.float64)
@@ -403,18 +553,25 @@ class ChurnModel:
         """Exact TreeSHAP in calibrated log-odds: (values of shape (n, features), base value).
 
         ``base + values.sum(axis=1) == logit(predict_proba(X))``.
+        The linear prior adds ``coef_j * (z_j - centre_j)`` to feature j (z: its
+        standardised log1p) and ``intercept + sum(coef_j * centre_j)`` to the base.
         """
-        dm = self._dmatrix(X)
+        self._check_fitted()
+        prior_margin = _prior_margin(self.prior_, X)
+        dm = self._encoder.dmatrix(X, base_margin=prior_margin)
         raw = self.booster_.predict(dm, pred_contribs=True, iteration_range=(0, self.n_trees_))
         raw = np.asarray(raw, dtype=np.float64).reshape(-1, len(self.feature_names_) + 1)
         a, b = self.calibration_["a"], self.calibration_["b"]
-        values = a * raw[:, :-1]
+        values = raw[:, :-1].copy()
         if len(raw):
-            base_margin = float(raw[0, -1])
+            # XGBoost's bias column holds the per-row base_margin plus the trees' bias.
+            bias = raw[:, -1] - (prior_margin if prior_margin is not None else 0.0)
+            tree_bias = float(bias[0])
         else:  # the bias is the same for every row: ask with one all-missing row
             empty = np.full((1, len(self.feature_names_)), np.nan)
             one = xgb.DMatrix(
                 empty,
+                base_margin=np.zeros(1) if self.prior_ is not None else None,
                 feature_names=self.feature_names_,
                 feature_types=self._encoder.feature_types(),
                 enable_categorical=True,
@@ -422,8 +579,17 @@ class ChurnModel:
             contrib = self.booster_.predict(
                 one, pred_contribs=True, iteration_range=(0, self.n_trees_)
             )
-            base_margin = float(contrib[0, -1])
-        return values, a * base_margin + b
+            tree_bias = float(contrib[0, -1])
+        base_margin = tree_bias
+        if self.prior_ is not None:
+            prior = self.prior_
+            coef = np.asarray(prior.coef)
+            centres = np.asarray(prior.centres)
+            linear = (prior.transformed(X) - centres) * coef
+            for j, name in enumerate(prior.features):
+                values[:, self.feature_names_.index(name)] += linear[:, j]
+            base_margin += prior.intercept + float(coef @ centres)
+        return a * values, a * base_margin + b
 
     # -- state for bundles -----------------------------------------------------------
 
@@ -440,6 +606,7 @@ class ChurnModel:
             "n_trees": int(self.n_trees_),
             "best_iteration": int(self.best_iteration_),
             "scale_pos_weight": float(self.scale_pos_weight_),
+            "linear_prior": None if self.prior_ is None else self.prior_.to_state(),
             "xgboost_version": xgb.__version__,
         }
 
@@ -457,6 +624,12 @@ class ChurnModel:
             model.n_trees_ = int(state["n_trees"])
             model.best_iteration_ = int(state.get("best_iteration", model.n_trees_ - 1))
             model.scale_pos_weight_ = float(state.get("scale_pos_weight", 1.0))
+            prior_state = state.get("linear_prior")
+            model.prior_ = None if prior_state is None else LinearPrior.from_state(prior_state)
+            if model.prior_ is not None and not set(model.prior_.features) <= set(
+                model.feature_names_
+            ):
+                raise ValueError("the linear prior uses features the model does not list")
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"The saved model state is incomplete ({exc}).") from exc
         model._encoder = _Encoder(model.feature_names_, model.categories_)
@@ -522,6 +695,7 @@ def tune(
     progress: Progress | None = None,
     *,
     groups: np.ndarray | None = None,
+    linear_prior: bool = True,
 ) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
     """Seeded coarse-to-fine parameter search with early stopping on the validation rows.
 
@@ -529,6 +703,7 @@ def tune(
     (AUC is recorded too). The first trial is ``DEFAULT_PARAMS``; the first half of the
     remaining trials are broad random draws, the second half perturb the best so far.
     Training rows above ``config.max_tuning_rows`` are sampled by customer (``groups``).
+    The linear prior (as in ``ChurnModel.fit``) is fitted on the tuning rows.
     Returns ``(params, n_trees, trials)``.
     """
     config = config or TrainingConfig()
@@ -544,9 +719,13 @@ def tune(
         logger.info("tuning on a sample of %d rows", len(idx))
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
-    dtrain = encoder.dmatrix(X_train, y_train)
+    prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, linear_prior)
+    dtrain = encoder.dmatrix(X_train, y_train, base_margin=_prior_margin(prior, X_train))
     dvalid = encoder.dmatrix(
-        X_valid, y_valid, weight=np.where(y_valid == 1, spw, 1.0).astype(np.float64)
+        X_valid,
+        y_valid,
+        weight=_class_weights(y_valid, spw),
+        base_margin=_prior_margin(prior, X_valid),
     )
     rng = np.random.default_rng(config.seed)
     trials: list[dict[str, Any]] = []

@@ -179,6 +179,11 @@ def _size_warnings(y: np.ndarray, warnings: list[str]) -> None:
         )
 
 
+def _uses_prior(feature_set: Any) -> bool:
+    """The linear RFM prior is for event logs: it extrapolates recency beyond past cut-offs."""
+    return feature_set.plan is not None
+
+
 def _refit(
     feature_set: Any,
     frame: pl.DataFrame,
@@ -194,6 +199,7 @@ def _refit(
         categorical=list(feature_set.categorical),
         params=params,
         n_trees=n_trees,
+        linear_prior=_uses_prior(feature_set),
     )
     return model.set_platt(*platt_ab)
 
@@ -227,10 +233,17 @@ def _develop(
         config,
         _sub_progress(progress, 0.1, 0.55),
         groups=fit_frame.get_column("customer_id").to_numpy(),
+        linear_prior=_uses_prior(feature_set),
     )
     _report(progress, 0.55, "Fitting the model with the chosen settings")
     tuned = ChurnModel(config).fit(
-        X_fit, y_fit, categorical=categorical, X_valid=X_valid, y_valid=y_valid, params=params
+        X_fit,
+        y_fit,
+        categorical=categorical,
+        X_valid=X_valid,
+        y_valid=y_valid,
+        params=params,
+        linear_prior=_uses_prior(feature_set),
     )
     platt_ab = platt(tuned.corrected_margin(X_valid), y_valid)
     n_trees = _scaled_trees(tuned.n_trees_, len(fit_frame), len(train_frame), config)

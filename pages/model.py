@@ -33,7 +33,7 @@ with guarded():
         st.subheader(tr("model.definition"))
         types = sorted(shop.events.get_column("event_type").unique().drop_nulls().to_list())
         activity_options = ["purchase", "any", *[t for t in types if t != PURCHASE]]
-        with st.form("definition"):
+        with st.form("churn_definition_form"):
             c1, c2, c3 = st.columns(3)
             horizon = c1.number_input(
                 tr("model.horizon"),
