@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, type=Path, help="output folder")
     sample.add_argument("--customers", type=int, default=5000, help="number of customers")
     sample.add_argument("--seed", type=int, default=0, help="random seed")
+    sample.add_argument(
+        "--with-model",
+        action="store_true",
+        help="also train the app's sample model into OUT/model (for sample_data/)",
+    )
     sample.set_defaults(run=_run_sample)
 
     inspect = commands.add_parser("inspect", help="read one export and report what was found")
@@ -80,6 +85,11 @@ def _run_sample(args: argparse.Namespace) -> int:
     paths = write_sample(args.out, customers=args.customers, seed=args.seed)
     for path in paths:
         print(path)
+    if args.with_model:
+        from churnlab.loading import load_files
+        from churnlab.pipeline import write_sample_model
+
+        print(write_sample_model(load_files(paths), Path(args.out) / "model", paths))
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ import polars as pl
 import churnlab
 from churnlab.bands import band_thresholds, risk_bands
 from churnlab.catalogue import describe
-from churnlab.config import ChurnDefinition, ScoringConfig, Settings
+from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
 from churnlab.drift import DriftReport, drift_report, feature_profile
 from churnlab.errors import DataError, ModelError
 from churnlab.features import (
@@ -413,3 +413,38 @@ def _from_bundle(bundle: Any) -> TrainedModel:
 
 def version() -> str:
     return churnlab.__version__
+
+
+#: The sample shop trains with a short search, so a fresh machine waits seconds, not minutes.
+SAMPLE_TRAINING = TrainingConfig(tuning_seconds=20.0, max_trials=6)
+
+
+def load_or_train_sample_model(shop: ShopData, progress: Progress | None = None) -> TrainedModel:
+    """The sample shop's model: the committed bundle when it matches the sample files, else trained."""
+    from churnlab.errors import ChurnlabError
+    from churnlab.sample import SAMPLE_MODEL_DIR, sample_fingerprint
+
+    fingerprint = sample_fingerprint()
+    if SAMPLE_MODEL_DIR.exists():
+        try:
+            trained = load_model(SAMPLE_MODEL_DIR)
+        except ChurnlabError:
+            log.warning("the committed sample model cannot be used; training a new one")
+        else:
+            if trained.document.get("sample_fingerprint") == fingerprint:
+                return trained
+            log.warning("the committed sample model belongs to other sample files; training")
+    trained = train(shop, Settings(training=SAMPLE_TRAINING), progress=progress)
+    trained.document["sample_fingerprint"] = fingerprint
+    return trained
+
+
+def write_sample_model(
+    shop: ShopData, out: str | Path | None = None, paths: list[Path] | None = None
+) -> Path:
+    """Train the sample model and save it beside the sample files (run after regenerating them)."""
+    from churnlab.sample import SAMPLE_MODEL_DIR, sample_fingerprint
+
+    trained = train(shop, Settings(training=SAMPLE_TRAINING))
+    trained.document["sample_fingerprint"] = sample_fingerprint(paths)
+    return save_model(trained, out or SAMPLE_MODEL_DIR)

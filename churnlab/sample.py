@@ -575,3 +575,17 @@ def sample_paths() -> list[Path]:
             hint="Recreate it with: python -m churnlab sample --out sample_data",
         )
     return paths
+
+
+#: The model trained on the committed sample, so the app opens at once.
+SAMPLE_MODEL_DIR: Path = SAMPLE_DIR / "model"
+
+
+def sample_fingerprint(paths: list[Path] | None = None) -> str:
+    """SHA-256 of the sample files: a saved sample model is used only for these exact files."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in paths or sample_paths():
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()

@@ -8,7 +8,6 @@ Per-user choices live in ``st.session_state``; each key is created once.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,10 +17,17 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from churnlab import i18n
-from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
+from churnlab.config import ChurnDefinition, ScoringConfig, Settings
 from churnlab.errors import ChurnlabError
 from churnlab.loading import LoadedTable, ShopData, combine, load_table
-from churnlab.pipeline import ScoredList, TrainedModel, model_from_zip, score, train
+from churnlab.pipeline import (
+    ScoredList,
+    TrainedModel,
+    load_or_train_sample_model,
+    model_from_zip,
+    score,
+    train,
+)
 from churnlab.sample import sample_paths
 
 log = logging.getLogger("churnlab.app")
@@ -37,8 +43,6 @@ MODEL_KEY = "model_key"  # content key of USER_MODEL's training data + definitio
 AS_OF = "as_of"
 
 SAMPLE_KEY = "sample"
-#: The sample shop trains with a short search so the first visitor waits seconds, not minutes.
-SAMPLE_TRAINING = TrainingConfig(tuning_seconds=20.0, max_trials=6)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,8 @@ def tr(key: str, **values: object) -> str:
 
 
 def escape(text: object) -> str:
-    """Escape user-supplied text before it goes into Markdown or HTML."""
-    value = html.escape(str(text))
+    """Escape user-supplied text before it goes into Markdown (Streamlit shows raw HTML as text)."""
+    value = str(text)
     for char in "\\`*_{}[]()#+-.!|<>~$":
         value = value.replace(char, "\\" + char)
     return value
@@ -144,8 +148,7 @@ def using_sample() -> bool:
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _sample_model() -> TrainedModel:
     """Shared by every visitor: trained once per server process, read-only afterwards."""
-    shop = _sample_shop()
-    return train(shop, Settings(training=SAMPLE_TRAINING))
+    return load_or_train_sample_model(_sample_shop())
 
 
 def _definition_key(definition: ChurnDefinition) -> str:

@@ -18,7 +18,7 @@ from pages._shared import (
 )
 
 st.title(tr("overview.title"))
-st.caption(tr("app.tagline"))
+st.caption(tr("overview.subtitle"))
 if using_sample():
     st.info(tr("overview.sample_note"), icon="🛍️")
 

@@ -45,6 +45,7 @@ EN = {
     "role.label": "Churn label",
     # overview
     "overview.title": "Who is about to stop buying",
+    "overview.subtitle": "Today's customers ranked by churn risk, the reasons behind it, and what to do next.",
     "overview.sample_note": "You are looking at the bundled sample shop. Upload your own exports on the Data page.",
     "overview.customers_in_scope": "Customers in scope",
     "overview.customers_in_scope_help": "Customers active in the look-back window before today, scored now.",
@@ -245,6 +246,7 @@ ZH = {
     "role.coupon": "优惠券 / 折扣",
     "role.label": "流失标签",
     "overview.title": "谁即将停止购买",
+    "overview.subtitle": "按流失风险排序的当前客户、背后的原因，以及下一步行动。",
     "overview.sample_note": "当前展示的是内置示例店铺。请在“数据”页上传您自己的导出文件。",
     "overview.customers_in_scope": "评估范围内客户",
     "overview.customers_in_scope_help": "在今天之前回看窗口内活跃、现在被评分的客户。",
