@@ -56,6 +56,24 @@ class Upload:
     sheet: str | None = None
 
 
+def route_through_app() -> None:
+    """Make a deep link run through app.py's st.navigation, never the old pages/ mode.
+
+    Streamlit treats a folder named ``pages/`` beside the main script as a
+    legacy multipage app until some run of app.py calls ``st.navigation``. A
+    visitor who opens /at_risk first on a fresh server would then run the page
+    without app.py (no state, no sidebar). Every page calls this first: it turns
+    the legacy mode off and reruns, so app.py routes the request.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def init_state() -> None:
     """Create every session key once, behind a guard."""
     defaults: dict[str, Any] = {

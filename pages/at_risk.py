@@ -8,10 +8,21 @@ from churnlab.catalogue import describe
 from churnlab.charts import profit_curve_figure
 from churnlab.config import CampaignConfig
 from churnlab.export import csv_bytes, pseudonymise_ids, xlsx_bytes
-from pages._shared import current_scores, guarded, lang, money, need_model, plot, show_error, tr
+from pages._shared import (
+    current_scores,
+    guarded,
+    lang,
+    money,
+    need_model,
+    plot,
+    route_through_app,
+    show_error,
+    tr,
+)
 
 DEFAULTS = CampaignConfig()
 
+route_through_app()
 st.title(tr("atrisk.title"))
 model = need_model()
 if model is not None:

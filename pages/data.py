@@ -12,6 +12,7 @@ from pages._shared import (
     escape,
     guarded,
     load_upload,
+    route_through_app,
     set_user_model,
     show_error,
     tr,
@@ -21,6 +22,7 @@ from pages._shared import (
 ACCEPTED = ["csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "ndjson"]
 NONE = "—"
 
+route_through_app()
 st.title(tr("data.title"))
 st.write(tr("data.intro"))
 

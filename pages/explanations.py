@@ -8,7 +8,17 @@ from churnlab.catalogue import describe
 from churnlab.charts import beeswarm_figure, dependence_figure, importance_figure, waterfall_figure
 from churnlab.explain import global_importance
 from churnlab.schema import CUSTOMER_ID
-from pages._shared import current_scores, escape, guarded, lang, need_model, pct, plot, tr
+from pages._shared import (
+    current_scores,
+    escape,
+    guarded,
+    lang,
+    need_model,
+    pct,
+    plot,
+    route_through_app,
+    tr,
+)
 
 
 def label(name: str) -> str:
@@ -16,6 +26,7 @@ def label(name: str) -> str:
     return info.description.get(lang()) or info.description["en"]
 
 
+route_through_app()
 st.title(tr("explain.title"))
 model = need_model()
 if model is not None:

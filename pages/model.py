@@ -19,11 +19,13 @@ from pages._shared import (
     lang,
     load_model_upload,
     plot,
+    route_through_app,
     show_error,
     tr,
     train_with_progress,
 )
 
+route_through_app()
 st.title(tr("model.title"))
 
 with guarded():

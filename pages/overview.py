@@ -13,10 +13,12 @@ from pages._shared import (
     need_model,
     pct,
     plot,
+    route_through_app,
     tr,
     using_sample,
 )
 
+route_through_app()
 st.title(tr("overview.title"))
 st.caption(tr("overview.subtitle"))
 if using_sample():

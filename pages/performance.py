@@ -14,8 +14,9 @@ from churnlab.charts import (
 )
 from churnlab.evaluation import confusion_at
 from churnlab.pipeline import eval_predictions
-from pages._shared import guarded, lang, need_model, pct, plot, tr
+from pages._shared import guarded, lang, need_model, pct, plot, route_through_app, tr
 
+route_through_app()
 st.title(tr("performance.title"))
 model = need_model()
 if model is not None:

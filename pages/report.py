@@ -6,8 +6,9 @@ from churnlab import i18n
 from churnlab.campaign import plan_campaign
 from churnlab.config import CampaignConfig
 from churnlab.report import executive_summary, render_report_html, report_facts, report_figures
-from pages._shared import current_scores, guarded, lang, need_model, plot, tr
+from pages._shared import current_scores, guarded, lang, need_model, plot, route_through_app, tr
 
+route_through_app()
 st.title(tr("report.page_title"))
 st.caption(tr("report.intro"))
 

@@ -5,8 +5,20 @@ import streamlit as st
 
 from churnlab.charts import cohort_heatmap_figure, retention_curves_figure, segments_figure
 from churnlab.cohorts import assign_rfm_segments, cohort_retention, segment_summary
-from pages._shared import cached, current_scores, current_shop, guarded, lang, need_model, plot, tr
+from pages._shared import (
+    DEFINITION,
+    cached,
+    current_scores,
+    current_shop,
+    guarded,
+    lang,
+    need_model,
+    plot,
+    route_through_app,
+    tr,
+)
 
+route_through_app()
 st.title(tr("retention.title"))
 
 retention_table = cached(cohort_retention)
@@ -16,7 +28,7 @@ with guarded():
     if shop.events is None:
         st.info(tr("retention.no_events"), icon="ℹ️")
     else:
-        activity = tuple(st.session_state["definition"].activity)
+        activity = tuple(st.session_state[DEFINITION].activity)
         retention = retention_table(shop.events, activity=activity)
         st.subheader(tr("retention.cohorts"))
         st.caption(tr("retention.cohorts_intro"))

@@ -14,10 +14,12 @@ from pages._shared import (
     guarded,
     lang,
     load_upload,
+    route_through_app,
     show_error,
     tr,
 )
 
+route_through_app()
 st.title(tr("score.title"))
 st.caption(tr("score.intro"))
 
