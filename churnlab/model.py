@@ -59,6 +59,9 @@ DEFAULT_PARAMS: dict[str, float | int] = {
 
 _EPS = 1e-12
 
+PRIOR_PARAM = "linear_prior"
+"""Key in the parameter dict: whether the trees boost from the linear RFM prior (tuned)."""
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -168,7 +171,8 @@ def _xgb_params(params: dict[str, Any], scale_pos_weight: float, seed: int) -> d
         "verbosity": 0,
     }
     for key, value in params.items():
-        out[key] = value
+        if key != PRIOR_PARAM:
+            out[key] = value
     out["max_depth"] = int(out.get("max_depth", 4))
     return out
 
@@ -467,7 +471,8 @@ class ChurnModel:
         xparams = _xgb_params(merged, spw, config.seed)
         if progress:
             progress(0.0, "Fitting the model")
-        prior = _fit_prior(X, y, list(encoder.categories), spw, linear_prior)
+        use_prior = linear_prior and bool(merged.get(PRIOR_PARAM, True))
+        prior = _fit_prior(X, y, list(encoder.categories), spw, use_prior)
         dtrain = encoder.dmatrix(X, y, base_margin=_prior_margin(prior, X))
         dvalid = None
         if X_valid is not None:
@@ -492,7 +497,9 @@ class ChurnModel:
         self.feature_names_ = list(encoder.feature_names)
         self.categorical_ = [c for c in encoder.feature_names if c in encoder.categories]
         self.categories_ = encoder.categories
-        self.params_ = {k: (float(v) if isinstance(v, float) else v) for k, v in merged.items()}
+        self.params_ = {
+            k: (float(v) if isinstance(v, float) else v) for k, v in merged.items()
+        }
         self.n_trees_ = int(used)
         self.best_iteration_ = int(used) - 1
         self.scale_pos_weight_ = float(spw)
@@ -703,7 +710,10 @@ def tune(
     (AUC is recorded too). The first trial is ``DEFAULT_PARAMS``; the first half of the
     remaining trials are broad random draws, the second half perturb the best so far.
     Training rows above ``config.max_tuning_rows`` are sampled by customer (``groups``).
-    The linear prior (as in ``ChurnModel.fit``) is fitted on the tuning rows.
+    When RFM features exist (and ``linear_prior``), whether the trees boost from the
+    linear prior is searched too (``params["linear_prior"]``): trial 0 uses it, trial 1
+    repeats the defaults without it, the broad draws alternate and the fine draws keep
+    the best trial's choice. The prior is fitted on the tuning rows.
     Returns ``(params, n_trees, trials)``.
     """
     config = config or TrainingConfig()
@@ -720,13 +730,12 @@ def tune(
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
     prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, linear_prior)
-    dtrain = encoder.dmatrix(X_train, y_train, base_margin=_prior_margin(prior, X_train))
-    dvalid = encoder.dmatrix(
-        X_valid,
-        y_valid,
-        weight=_class_weights(y_valid, spw),
-        base_margin=_prior_margin(prior, X_valid),
-    )
+    dtrain = encoder.dmatrix(X_train, y_train)
+    dvalid = encoder.dmatrix(X_valid, y_valid, weight=_class_weights(y_valid, spw))
+    margins = {
+        False: (None, None),
+        True: (_prior_margin(prior, X_train), _prior_margin(prior, X_valid)),
+    }
     rng = np.random.default_rng(config.seed)
     trials: list[dict[str, Any]] = []
     best: dict[str, Any] | None = None
@@ -734,12 +743,17 @@ def tune(
     for i in range(int(config.max_trials)):
         if i > 0 and time.perf_counter() - start > config.tuning_seconds:
             break
-        if i == 0:
+        if i == 0 or (i == 1 and prior is not None):
             params: dict[str, Any] = dict(DEFAULT_PARAMS)
         elif i < coarse or best is None:
             params = _sample_params(rng)
         else:
             params = _perturb(best["params"], rng)
+        if prior is not None and (i < max(coarse, 2) or PRIOR_PARAM not in params):
+            params[PRIOR_PARAM] = i % 2 == 0
+        use_prior = bool(params.get(PRIOR_PARAM, False))
+        dtrain.set_base_margin(margins[use_prior][0] if use_prior else [])
+        dvalid.set_base_margin(margins[use_prior][1] if use_prior else [])
         t0 = time.perf_counter()
         booster, n_trees = _train_booster(
             dtrain,
@@ -787,7 +801,11 @@ def _simplest_good_enough(trials: list[dict[str, Any]]) -> dict[str, Any]:
 
     Deep forests that win by a hair on the validation slice overfit the next period and
     make every explanation slower; an equally good shallow model is preferred.
+    Among equally good trials those with the linear prior win: on the validation slice
+    they are as good, and beyond the training range they extrapolate like a logistic
+    regression instead of flat.
     """
     best_loss = min(t["valid_logloss"] for t in trials)
     good = [t for t in trials if t["valid_logloss"] <= best_loss * (1 + LOGLOSS_TOLERANCE)]
+    good = [t for t in good if t["params"].get(PRIOR_PARAM)] or good
     return min(good, key=lambda t: (_model_cost(t), t["valid_logloss"], t["trial"]))

@@ -30,7 +30,7 @@ if model is not None:
         scores = current_scores()
         frame = scores.frame
         as_of = scores.as_of.isoformat() if scores.as_of else "—"
-        st.caption(tr("atrisk.intro", as_of=as_of, n=frame.height))
+        st.caption(tr("atrisk.intro", as_of=as_of, n=f"{frame.height:,}"))
 
         # ------------------------------------------------------------ campaign planner
         plan = None

@@ -58,7 +58,10 @@ if model is not None:
                 ),
                 key="importance",
             )
-            plot(beeswarm_figure(shap, features.select(names), labels, lang=lang()), key="beeswarm")
+            plot(
+                beeswarm_figure(shap, features.select(names), names, lang=lang(), labels=labels),
+                key="beeswarm",
+            )
 
         with tab_feature:
             chosen = st.selectbox(tr("explain.choose_feature"), top_names, format_func=label)

@@ -11,7 +11,7 @@ import xgboost as xgb
 
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
-from churnlab.model import ChurnModel, auc, log_loss, platt, tune
+from churnlab.model import ChurnModel, _simplest_good_enough, auc, log_loss, platt, tune
 
 CONFIG = TrainingConfig(
     seed=7, tuning_seconds=120, max_trials=3, early_stopping_rounds=5, max_trees=30
@@ -241,3 +241,138 @@ def test_pickle_round_trip(fitted, data) -> None:
 
     again = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(again.predict_proba(data[2]), fitted.predict_proba(data[2]))
+
+
+# --------------------------------------------------------------------------- linear prior
+
+
+def test_linear_prior_is_fitted_on_rfm_features(fitted, data) -> None:
+    prior = fitted.prior_
+    assert prior is not None
+    assert prior.features == ["recency_days", "frequency", "monetary"]
+    assert prior.coef[0] > 0  # the truth: churn rises with log recency
+    np.testing.assert_allclose(prior.centres, 0.0, atol=1e-9)  # standardised on training rows
+    X = data[0]
+    z = prior.transformed(X)
+    expected = (np.log1p(X["recency_days"].to_numpy()) - prior.means[0]) / prior.scales[0]
+    np.testing.assert_allclose(z[:, 0], expected)
+    # the prior is part of the margin: without it the margin differs
+    trees_only = fitted.booster_.predict(
+        fitted._encoder.dmatrix(X), output_margin=True, iteration_range=(0, fitted.n_trees_)
+    )
+    assert not np.allclose(trees_only, fitted.predict_margin(X), atol=1e-3)
+
+
+def test_no_prior_without_rfm_features_or_when_disabled(data) -> None:
+    X, y, Xv, yv = data
+    no_rfm = X.drop("recency_days", "frequency", "monetary")
+    model = ChurnModel(CONFIG).fit(no_rfm, y, categorical=["channel"], n_trees=5)
+    assert model.prior_ is None and model.get_state()["linear_prior"] is None
+    off = ChurnModel(CONFIG).fit(X, y, categorical=["channel"], n_trees=5, linear_prior=False)
+    assert off.prior_ is None
+    by_param = ChurnModel(CONFIG).fit(
+        X, y, categorical=["channel"], n_trees=5, params={"linear_prior": False}
+    )
+    assert by_param.prior_ is None
+    np.testing.assert_array_equal(by_param.predict_proba(Xv), off.predict_proba(Xv))
+    values, base = off.contributions(Xv)
+    p = off.predict_proba(Xv)
+    np.testing.assert_allclose(base + values.sum(axis=1), np.log(p / (1 - p)), atol=1e-4)
+
+
+def test_shap_with_prior_puts_the_linear_part_on_its_features(fitted, data) -> None:
+    Xv = data[2]
+    values, base = fitted.contributions(Xv)
+    p = fitted.predict_proba(Xv)
+    np.testing.assert_allclose(base + values.sum(axis=1), np.log(p / (1 - p)), atol=1e-4)
+    # tree-only SHAP of recency plus a * coef * (z - centre) is what is reported
+    raw = fitted.booster_.predict(
+        fitted._encoder.dmatrix(Xv, base_margin=fitted.prior_.margin(Xv)),
+        pred_contribs=True,
+        iteration_range=(0, fitted.n_trees_),
+    )
+    j = fitted.feature_names_.index("recency_days")
+    z = fitted.prior_.transformed(Xv)[:, 0]
+    a = fitted.calibration_["a"]
+    expected = a * (raw[:, j] + fitted.prior_.coef[0] * (z - fitted.prior_.centres[0]))
+    np.testing.assert_allclose(values[:, j], expected, atol=1e-5)
+    # the base value is one number for every row (the per-row prior is not in it)
+    _, empty_base = fitted.contributions(Xv.head(0))
+    assert empty_base == pytest.approx(base, abs=1e-5)
+
+
+def _log_recency_truth(n: int, low: float, high: float, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    recency = rng.uniform(low, high, n)
+    frequency = rng.poisson(2, n).astype(float) + 1
+    monetary = frequency * rng.gamma(2, 20, n)
+    noise = rng.normal(size=n)
+    logit = -0.5 + 2.0 * (np.log1p(recency) - np.log1p(60.0))
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int8)
+    X = pl.DataFrame(
+        {"recency_days": recency, "frequency": frequency, "monetary": monetary, "noise": noise}
+    )
+    return X, y
+
+
+def test_prior_extrapolates_beyond_the_training_recency_range() -> None:
+    X, y = _log_recency_truth(1500, 1, 120, 21)
+    Xv, yv = _log_recency_truth(500, 1, 120, 22)
+    Xt, yt = _log_recency_truth(1500, 120, 600, 23)  # out of the training range
+    kwargs = {"categorical": [], "X_valid": Xv, "y_valid": yv}
+    with_prior = ChurnModel(CONFIG).fit(X, y, **kwargs)
+    without = ChurnModel(CONFIG).fit(X, y, linear_prior=False, **kwargs)
+    assert with_prior.prior_ is not None and without.prior_ is None
+    p_with, p_without = with_prior.predict_proba(Xt), without.predict_proba(Xt)
+    assert log_loss(yt, p_with) < log_loss(yt, p_without) - 0.01
+    assert auc(yt, p_with) > auc(yt, p_without) + 0.03
+
+
+def test_state_round_trip_with_prior_and_old_state_without(fitted, data) -> None:
+    Xv = data[2]
+    state = json.loads(json.dumps(fitted.get_state()))
+    assert set(state["linear_prior"]) == {
+        "features",
+        "means",
+        "scales",
+        "coef",
+        "intercept",
+        "centres",
+    }
+    again = ChurnModel.from_state(state, fitted.booster_)
+    assert again.prior_.coef == fitted.prior_.coef
+    np.testing.assert_array_equal(again.predict_margin(Xv), fitted.predict_margin(Xv))
+    old = {k: v for k, v in state.items() if k != "linear_prior"}  # bundles from before
+    assert ChurnModel.from_state(old, fitted.booster_).prior_ is None
+    broken = {**state, "linear_prior": {**state["linear_prior"], "coef": [1.0]}}
+    with pytest.raises(ModelError, match="prior"):
+        ChurnModel.from_state(broken, fitted.booster_)
+    foreign = {**state, "linear_prior": {**state["linear_prior"], "features": ["a", "b", "c"]}}
+    with pytest.raises(ModelError, match="incomplete"):
+        ChurnModel.from_state(foreign, fitted.booster_)
+
+
+def test_tune_searches_the_prior_switch(data) -> None:
+    X, y, Xv, yv = data
+    config = TrainingConfig(seed=2, max_trials=4, early_stopping_rounds=5, max_trees=20)
+    _, _, trials = tune(X, y, Xv, yv, ["channel"], config)
+    flags = [t["params"]["linear_prior"] for t in trials]
+    assert flags[:3] == [True, False, True]
+    assert trials[0]["params"]["max_depth"] == trials[1]["params"]["max_depth"] == 4
+    assert trials[0]["valid_logloss"] != trials[1]["valid_logloss"]
+    _, _, plain = tune(X, y, Xv, yv, ["channel"], config, linear_prior=False)
+    assert all("linear_prior" not in t["params"] for t in plain)
+    # trial 1 (defaults, no prior) is the same fit as the first trial of a prior-free search
+    assert plain[0]["valid_logloss"] == pytest.approx(trials[1]["valid_logloss"], abs=1e-12)
+
+
+def test_parsimony_prefers_the_prior_among_equally_good_trials() -> None:
+    def trial(i: int, loss: float, depth: int, prior: bool) -> dict:
+        params = {"max_depth": depth, "linear_prior": prior}
+        return {"trial": i, "params": params, "n_trees": 50, "valid_logloss": loss}
+
+    cheap_plain = trial(0, 0.400, 2, False)
+    deep_prior = trial(1, 0.401, 5, True)
+    assert _simplest_good_enough([cheap_plain, deep_prior]) is deep_prior
+    clearly_worse_prior = trial(2, 0.420, 2, True)
+    assert _simplest_good_enough([cheap_plain, clearly_worse_prior]) is cheap_plain

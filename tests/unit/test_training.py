@@ -261,7 +261,20 @@ def test_labelled_customer_table() -> None:
     # stratified: the held-out churn rate matches the whole table's
     assert preds["label"].mean() == pytest.approx(rows["label"].mean(), abs=0.01)
     assert result.cutoff_stats == []
+    # the table has RFM-named columns, yet a table gets no linear prior
+    assert result.model.prior_ is None
+    assert all("linear_prior" not in t["params"] for t in result.trials)
     assert result.metrics["model"]["roc_auc"] > result.metrics["logistic"]["roc_auc"]
     p = result.model.predict_proba(frame.select(FEATURES))
     assert p.shape == (n,)
     assert abs(p.mean() - rows["label"].mean()) < 0.05
+
+
+def test_events_search_the_linear_prior_and_the_final_model_follows(events_result) -> None:
+    _, result, _ = events_result
+    flags = [t["params"]["linear_prior"] for t in result.trials]
+    assert flags[:2] == [True, False]  # defaults with and without the prior
+    chosen = bool(result.params["linear_prior"])
+    assert (result.model.prior_ is not None) == chosen
+    if chosen:
+        assert result.model.prior_.features == ["recency_days", "frequency", "monetary"]
