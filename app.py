@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._shared import init_state, sidebar, tr
+from pages._shared import init_state, running_from_app, sidebar, tr
 
 st.set_page_config(page_title="churnlab", page_icon="📉", layout="wide")
 init_state()
@@ -27,4 +27,5 @@ navigation = st.navigation(
     }
 )
 sidebar()
-navigation.run()
+with running_from_app():
+    navigation.run()

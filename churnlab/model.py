@@ -497,9 +497,7 @@ class ChurnModel:
         self.feature_names_ = list(encoder.feature_names)
         self.categorical_ = [c for c in encoder.feature_names if c in encoder.categories]
         self.categories_ = encoder.categories
-        self.params_ = {
-            k: (float(v) if isinstance(v, float) else v) for k, v in merged.items()
-        }
+        self.params_ = {k: (float(v) if isinstance(v, float) else v) for k, v in merged.items()}
         self.n_trees_ = int(used)
         self.best_iteration_ = int(used) - 1
         self.scale_pos_weight_ = float(spw)
@@ -710,10 +708,11 @@ def tune(
     (AUC is recorded too). The first trial is ``DEFAULT_PARAMS``; the first half of the
     remaining trials are broad random draws, the second half perturb the best so far.
     Training rows above ``config.max_tuning_rows`` are sampled by customer (``groups``).
-    When RFM features exist (and ``linear_prior``), whether the trees boost from the
-    linear prior is searched too (``params["linear_prior"]``): trial 0 uses it, trial 1
-    repeats the defaults without it, the broad draws alternate and the fine draws keep
-    the best trial's choice. The prior is fitted on the tuning rows.
+    When RFM features exist (and ``linear_prior``), trial 1 repeats the defaults with
+    the trees boosting from the linear prior (``params["linear_prior"]``); the prior is
+    kept for every later trial when that trial's log loss is within
+    ``LOGLOSS_TOLERANCE`` of trial 0's, else the search goes on exactly as without it.
+    The prior is fitted on the tuning rows.
     Returns ``(params, n_trees, trials)``.
     """
     config = config or TrainingConfig()
@@ -738,19 +737,22 @@ def tune(
     }
     rng = np.random.default_rng(config.seed)
     trials: list[dict[str, Any]] = []
-    best: dict[str, Any] | None = None
+    best: dict[str, Any] | None = None  # the best trial of the chosen family (prior or not)
     coarse = 1 + max(0, config.max_trials - 1) // 2
+    extra = 0 if prior is None else 1  # the trial that tries the prior
+    chosen_prior = False
     for i in range(int(config.max_trials)):
         if i > 0 and time.perf_counter() - start > config.tuning_seconds:
             break
-        if i == 0 or (i == 1 and prior is not None):
+        step = i if i <= extra else i - extra  # position in the plain search
+        if i == 0 or i == extra:
             params: dict[str, Any] = dict(DEFAULT_PARAMS)
-        elif i < coarse or best is None:
+        elif step < coarse or best is None:
             params = _sample_params(rng)
         else:
             params = _perturb(best["params"], rng)
-        if prior is not None and (i < max(coarse, 2) or PRIOR_PARAM not in params):
-            params[PRIOR_PARAM] = i % 2 == 0
+        if prior is not None:
+            params[PRIOR_PARAM] = chosen_prior if i != 1 else True
         use_prior = bool(params.get(PRIOR_PARAM, False))
         dtrain.set_base_margin(margins[use_prior][0] if use_prior else [])
         dvalid.set_base_margin(margins[use_prior][1] if use_prior else [])
@@ -774,7 +776,16 @@ def tune(
             "seconds": round(time.perf_counter() - t0, 3),
         }
         trials.append(trial)
-        if best is None or trial["valid_logloss"] < best["valid_logloss"]:
+        if prior is not None and i == 1:
+            # The prior is kept when it is as good as the plain defaults (the parsimony
+            # tolerance): on the validation slice it then costs nothing, and beyond the
+            # training range it extrapolates like a logistic regression.
+            plain_loss = trials[0]["valid_logloss"]
+            chosen_prior = trial["valid_logloss"] <= plain_loss * (1 + LOGLOSS_TOLERANCE)
+            logger.info("linear prior %s", "kept" if chosen_prior else "dropped")
+            if chosen_prior:
+                best = trial
+        elif best is None or trial["valid_logloss"] < best["valid_logloss"]:
             best = trial
         if progress:
             progress(

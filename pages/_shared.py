@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,19 @@ class Upload:
     sheet: str | None = None
 
 
+_routing = threading.local()
+
+
+@contextmanager
+def running_from_app() -> Iterator[None]:
+    """app.py runs the selected page inside this block."""
+    _routing.active = True
+    try:
+        yield
+    finally:
+        _routing.active = False
+
+
 def route_through_app() -> None:
     """Make a deep link run through app.py's st.navigation, never the old pages/ mode.
 
@@ -65,6 +79,8 @@ def route_through_app() -> None:
     without app.py (no state, no sidebar). Every page calls this first: it turns
     the legacy mode off and reruns, so app.py routes the request.
     """
+    if getattr(_routing, "active", False):
+        return  # app.py is running this page: nothing to fix
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future Streamlit without the legacy mode
@@ -189,7 +205,7 @@ def set_user_model(model: TrainedModel | None, key: str | None) -> None:
     st.session_state[MODEL_KEY] = key
 
 
-def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefinition) -> None:
+def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefinition) -> bool:
     """Train on the current data with visible progress; keep the old model if it fails."""
     with st.status(tr("model.training"), expanded=True) as status:
         bar = st.progress(0.0)
@@ -202,9 +218,11 @@ def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefiniti
         except Exception as error:
             status.update(label=tr("model.training_failed"), state="error")
             show_error(error)
-            return
+            return False
         set_user_model(trained, f"{shop_key}:{_definition_key(definition)}")
         status.update(label=tr("model.trained"), state="complete", expanded=False)
+        st.toast(tr("model.trained"), icon="✅")
+        return True
 
 
 def load_model_upload(data: bytes) -> None:
@@ -257,7 +275,7 @@ def sidebar() -> None:
             tr(
                 "sidebar.definition",
                 horizon=definition.horizon_days,
-                activity=", ".join(definition.activity),
+                activity=activity_words(definition.activity),
                 lookback=definition.lookback_days,
             )
         )
@@ -279,6 +297,15 @@ def need_model() -> TrainedModel | None:
             st.page_link("pages/model.py", label=tr("nav.model"), icon="🧠")
         return model
     return None
+
+
+def activity_words(activity: tuple[str, ...]) -> str:
+    """What counts as staying, in the current language ("purchase" -> "购买")."""
+    from churnlab.catalogue import event_type_name
+
+    return " / ".join(
+        tr("activity.any") if a == "any" else event_type_name(a, lang()) for a in activity
+    )
 
 
 def pct(value: float, digits: int = 1) -> str:

@@ -9,6 +9,7 @@ from churnlab.charts import profit_curve_figure
 from churnlab.config import CampaignConfig
 from churnlab.export import csv_bytes, pseudonymise_ids, xlsx_bytes
 from pages._shared import (
+    activity_words,
     current_scores,
     guarded,
     lang,
@@ -124,7 +125,7 @@ if model is not None:
             st.info(tr("campaign.no_amounts"), icon="ℹ️")
 
         # ------------------------------------------------------------ the list and filters
-        listing = plan.frame if plan is not None else frame
+        listing = (plan.frame if plan is not None else frame).sort("rank")
         with st.expander(tr("atrisk.filters"), expanded=True):
             c1, c2 = st.columns(2)
             bands = c1.multiselect(
@@ -180,6 +181,17 @@ if model is not None:
                 "risk_band": tr("atrisk.col.band"),
                 "monetary": st.column_config.NumberColumn(tr("atrisk.col.value"), format="¥%.0f"),
                 "rank": tr("atrisk.col.rank"),
+                "customer_id": tr("atrisk.col.customer"),
+                "reason_1": tr("atrisk.col.reason", k=1),
+                "reason_2": tr("atrisk.col.reason", k=2),
+                "reason_3": tr("atrisk.col.reason", k=3),
+                "customer_value": st.column_config.NumberColumn(
+                    tr("atrisk.col.customer_value"), format="¥%.0f"
+                ),
+                "expected_net_gain": st.column_config.NumberColumn(
+                    tr("atrisk.col.net_gain"), format="¥%.2f"
+                ),
+                "recommended_action": tr("atrisk.col.action"),
             },
         )
 
@@ -223,7 +235,7 @@ if model is not None:
             tr("export.definition"): tr(
                 "sidebar.definition",
                 horizon=model.definition.horizon_days,
-                activity=", ".join(model.definition.activity),
+                activity=activity_words(model.definition.activity),
                 lookback=model.definition.lookback_days,
             ),
         }

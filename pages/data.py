@@ -1,5 +1,7 @@
 """Data: upload exports, check the detected kind and column roles, read the quality report."""
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
@@ -53,7 +55,7 @@ with guarded():
     shop, _ = current_shop()
     for index, table in enumerate(shop.tables):
         report = table.report
-        st.subheader(escape(table.raw.source))
+        st.subheader(escape(Path(table.raw.source).name))
         cols = st.columns(4)
         cols[0].metric(tr("data.kind"), tr(f"data.kind.{table.mapping.kind}"))
         cols[1].metric(tr("data.rows_read"), f"{report.rows:,}")

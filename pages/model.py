@@ -55,7 +55,8 @@ with guarded():
             )
             use_cutoff = c3.toggle(tr("model.choose_cutoff"), value=definition.cutoff is not None)
             last = shop.events.get_column("timestamp").max()
-            default_cutoff = definition.cutoff or (last.date() - dt.timedelta(days=int(horizon)))
+            end = last.date() + dt.timedelta(days=1)  # the day after the last event
+            default_cutoff = definition.cutoff or (end - dt.timedelta(days=int(horizon)))
             cutoff = c3.date_input(tr("model.cutoff"), default_cutoff, help=tr("model.cutoff_help"))
             activity = st.multiselect(
                 tr("model.activity"),
@@ -87,11 +88,14 @@ with guarded():
             )
         if submitted:
             st.session_state[DEFINITION] = chosen
-            train_with_progress(shop, shop_key, chosen)
+            if train_with_progress(shop, shop_key, chosen):
+                st.rerun()
     else:
         st.info(tr("model.table_mode"), icon="ℹ️")
-        if st.button(tr("model.train"), type="primary"):
-            train_with_progress(shop, shop_key, definition)
+        if st.button(tr("model.train"), type="primary") and train_with_progress(
+            shop, shop_key, definition
+        ):
+            st.rerun()
 
 with guarded():
     model = current_model()

@@ -264,7 +264,7 @@ def test_linear_prior_is_fitted_on_rfm_features(fitted, data) -> None:
 
 
 def test_no_prior_without_rfm_features_or_when_disabled(data) -> None:
-    X, y, Xv, yv = data
+    X, y, Xv, _ = data
     no_rfm = X.drop("recency_days", "frequency", "monetary")
     model = ChurnModel(CONFIG).fit(no_rfm, y, categorical=["channel"], n_trees=5)
     assert model.prior_ is None and model.get_state()["linear_prior"] is None
@@ -301,7 +301,9 @@ def test_shap_with_prior_puts_the_linear_part_on_its_features(fitted, data) -> N
     assert empty_base == pytest.approx(base, abs=1e-5)
 
 
-def _log_recency_truth(n: int, low: float, high: float, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+def _log_recency_truth(
+    n: int, low: float, high: float, seed: int
+) -> tuple[pl.DataFrame, np.ndarray]:
     rng = np.random.default_rng(seed)
     recency = rng.uniform(low, high, n)
     frequency = rng.poisson(2, n).astype(float) + 1
@@ -352,18 +354,42 @@ def test_state_round_trip_with_prior_and_old_state_without(fitted, data) -> None
         ChurnModel.from_state(foreign, fitted.booster_)
 
 
-def test_tune_searches_the_prior_switch(data) -> None:
+def test_tune_tries_the_prior_once_then_follows_the_choice(data) -> None:
     X, y, Xv, yv = data
-    config = TrainingConfig(seed=2, max_trials=4, early_stopping_rounds=5, max_trees=20)
+    config = TrainingConfig(seed=2, max_trials=5, early_stopping_rounds=5, max_trees=20)
     _, _, trials = tune(X, y, Xv, yv, ["channel"], config)
     flags = [t["params"]["linear_prior"] for t in trials]
-    assert flags[:3] == [True, False, True]
+    assert flags[:2] == [False, True]
     assert trials[0]["params"]["max_depth"] == trials[1]["params"]["max_depth"] == 4
-    assert trials[0]["valid_logloss"] != trials[1]["valid_logloss"]
+    kept = trials[1]["valid_logloss"] <= trials[0]["valid_logloss"] * 1.005
+    assert flags[2:] == [kept] * (len(trials) - 2)
     _, _, plain = tune(X, y, Xv, yv, ["channel"], config, linear_prior=False)
     assert all("linear_prior" not in t["params"] for t in plain)
-    # trial 1 (defaults, no prior) is the same fit as the first trial of a prior-free search
-    assert plain[0]["valid_logloss"] == pytest.approx(trials[1]["valid_logloss"], abs=1e-12)
+    assert plain[0]["valid_logloss"] == pytest.approx(trials[0]["valid_logloss"], abs=1e-12)
+    if not kept:  # a dropped prior leaves the plain search unchanged, one trial later
+        strip = [{k: v for k, v in t["params"].items() if k != "linear_prior"} for t in trials]
+        assert strip[2:] == [t["params"] for t in plain[1 : len(trials) - 1]]
+
+
+def test_tune_drops_a_prior_that_hurts_on_validation() -> None:
+    # churn rises with recency on the fitting rows but falls beyond their range
+    rng = np.random.default_rng(5)
+
+    def rows(n: int, low: float, high: float) -> tuple[pl.DataFrame, np.ndarray]:
+        recency = rng.uniform(low, high, n)
+        logit = (
+            -2.0 + 4.0 * np.minimum(recency, 100) / 100 - 8.0 * np.maximum(recency - 100, 0) / 300
+        )
+        y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int8)
+        return pl.DataFrame({"recency_days": recency, "frequency": rng.poisson(2, n) + 1.0}), y
+
+    X, y = rows(1500, 1, 100)
+    Xv, yv = rows(600, 100, 400)
+    config = TrainingConfig(seed=1, max_trials=3, early_stopping_rounds=10, max_trees=200)
+    params, _, trials = tune(X, y, Xv, yv, [], config)
+    assert trials[1]["valid_logloss"] > trials[0]["valid_logloss"] * 1.005
+    assert params["linear_prior"] is False
+    assert [t["params"]["linear_prior"] for t in trials] == [False, True, False]
 
 
 def test_parsimony_prefers_the_prior_among_equally_good_trials() -> None:

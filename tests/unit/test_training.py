@@ -273,7 +273,7 @@ def test_labelled_customer_table() -> None:
 def test_events_search_the_linear_prior_and_the_final_model_follows(events_result) -> None:
     _, result, _ = events_result
     flags = [t["params"]["linear_prior"] for t in result.trials]
-    assert flags[:2] == [True, False]  # defaults with and without the prior
+    assert flags[:2] == [False, True]  # the defaults without and with the prior
     chosen = bool(result.params["linear_prior"])
     assert (result.model.prior_ is not None) == chosen
     if chosen:
