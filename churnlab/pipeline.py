@@ -236,6 +236,25 @@ def eval_predictions(trained: TrainedModel) -> pl.DataFrame:
     return pl.DataFrame(trained.document["eval_predictions"])
 
 
+def evaluation_rfm(trained: TrainedModel, shop: ShopData) -> pl.DataFrame | None:
+    """Recency, frequency, spend and the actual outcome of each customer at the evaluation cut-off.
+
+    Lets segment tables show a past churn rate beside today's risk, also for a
+    model loaded from a bundle (which keeps the outcomes, not the features).
+    """
+    plan = trained.document.get("plan")
+    if trained.mode != "events" or not plan or shop.events is None:
+        return None
+    from churnlab.features import build_features
+
+    cutoff = dt.date.fromisoformat(plan["eval_cutoff"])
+    frame = build_features(shop.events, shop.customers, [cutoff], trained.definition)
+    outcomes = eval_predictions(trained).select(CUSTOMER_ID, LABEL)
+    return frame.select(CUSTOMER_ID, "recency_days", "frequency", "monetary").join(
+        outcomes, on=CUSTOMER_ID, how="inner"
+    )
+
+
 def _scoring_set(trained: TrainedModel, shop: ShopData, as_of: dt.date | None) -> FeatureSet:
     if trained.mode == "events":
         if shop.events is None:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from churnlab.charts import cohort_heatmap_figure, retention_curves_figure, segments_figure
 from churnlab.cohorts import assign_rfm_segments, cohort_retention, segment_summary
+from churnlab.pipeline import evaluation_rfm
 from pages._shared import (
     DEFINITION,
     cached,
@@ -43,20 +44,44 @@ if model is not None and model.mode == "events":
         segmented = assign_rfm_segments(rfm).join(
             scores.frame.select("customer_id", "churn_probability"), on="customer_id"
         )
-        training = model.training_set
-        if training is not None and model.document.get("plan"):
-            eval_cutoff = training.plan.eval_cutoff
-            history = assign_rfm_segments(
-                training.frame.filter(pl.col("cutoff") == eval_cutoff).select(
-                    "customer_id", "recency_days", "frequency", "monetary", "label"
-                )
-            )
-            churn_by_segment = history.group_by("segment").agg(
-                pl.col("label").mean().alias("label")
+        history = evaluation_rfm(model, shop)
+        if history is not None and history.height:
+            churn_by_segment = (
+                assign_rfm_segments(history)
+                .group_by("segment")
+                .agg(pl.col("label").cast(pl.Float64).mean())
             )
             segmented = segmented.join(churn_by_segment, on="segment", how="left")
         summary = segment_summary(segmented)
         st.subheader(tr("retention.segments"))
         st.caption(tr("retention.segments_intro"))
         plot(segments_figure(summary, lang=lang()), key="segments")
-        st.dataframe(summary, hide_index=True)
+        table = summary.with_columns(
+            pl.col("segment").replace_strict(
+                {s: tr(f"chart.segment.{s}") for s in summary.get_column("segment").to_list()}
+            )
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "segment": tr("retention.col.segment"),
+                "customers": st.column_config.NumberColumn(tr("common.customers"), format="%d"),
+                "share": st.column_config.NumberColumn(tr("retention.col.share"), format="percent"),
+                "total_value": st.column_config.NumberColumn(
+                    tr("retention.col.total_value"), format="¥%.0f"
+                ),
+                "mean_value": st.column_config.NumberColumn(
+                    tr("retention.col.mean_value"), format="¥%.0f"
+                ),
+                "churn_rate": st.column_config.NumberColumn(
+                    tr("retention.col.churn_rate"), format="percent"
+                ),
+                "mean_risk": st.column_config.NumberColumn(
+                    tr("retention.col.mean_risk"), format="percent"
+                ),
+                "value_at_risk": st.column_config.NumberColumn(
+                    tr("retention.col.value_at_risk"), format="¥%.0f"
+                ),
+            },
+        )
