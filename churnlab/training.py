@@ -245,9 +245,11 @@ def _develop(
         params=params,
         linear_prior=_uses_prior(feature_set),
     )
-    platt_ab = platt(tuned.corrected_margin(X_valid), y_valid)
+    slope, _ = platt(tuned.corrected_margin(X_valid), y_valid)
     n_trees = _scaled_trees(tuned.n_trees_, len(fit_frame), len(train_frame), config)
-    model = _refit(feature_set, train_frame, params, n_trees, platt_ab, config)
+    model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config)
+    latest = _latest_rows(train_frame)
+    model = _match_level(model, slope, latest.select(names), _labels(latest))
     return model, params, trials, tuned.n_trees_
 
 
@@ -264,8 +266,39 @@ def _finalise(
     """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions."""
     names = list(feature_set.feature_names)
     n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
-    platt_ab = platt(evaluated.corrected_margin(eval_frame.select(names)), _labels(eval_frame))
-    return _refit(feature_set, final_frame, params, n_final, platt_ab, config), n_final
+    slope, _ = platt(evaluated.corrected_margin(eval_frame.select(names)), _labels(eval_frame))
+    final = _refit(feature_set, final_frame, params, n_final, (slope, 0.0), config)
+    latest = _latest_rows(final_frame)
+    return _match_level(final, slope, latest.select(names), _labels(latest)), n_final
+
+
+def _latest_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows of the newest cut-off (all rows for customer tables, whose cut-off is null)."""
+    cutoffs = frame.get_column("cutoff").drop_nulls()
+    if cutoffs.len() == 0:
+        return frame
+    return frame.filter(pl.col("cutoff") == cutoffs.max())
+
+
+def _match_level(model: ChurnModel, slope: float, X: pl.DataFrame, y: np.ndarray) -> ChurnModel:
+    """Platt slope from held-out predictions; intercept so the newest snapshot's mean matches.
+
+    A model refit on more rows with more trees has a different margin scale and level
+    than the one its Platt scaling was learned on; reusing both parameters mis-states
+    the churn level by several points. The slope transfers well; the level is set by
+    calibration-in-the-large on the newest cut-off the model was fitted on.
+    """
+    margin = model.corrected_margin(X)
+    target = float(np.mean(y))
+    slope = max(float(slope), 1e-3)
+    low, high = -20.0, 20.0
+    for _ in range(80):  # bisection: mean probability increases with the intercept
+        middle = (low + high) / 2
+        if float(np.mean(1.0 / (1.0 + np.exp(-(slope * margin + middle))))) < target:
+            low = middle
+        else:
+            high = middle
+    return model.set_platt(slope, (low + high) / 2)
 
 
 def _tuning_split(
