@@ -59,6 +59,12 @@ def add_model_commands(
         default=TrainingConfig().tuning_seconds,
         help="time budget of the parameter search",
     )
+    train.add_argument(
+        "--max-trials",
+        type=_positive_int,
+        default=TrainingConfig().max_trials,
+        help="parameter sets tried, at most",
+    )
     add_mapping_options(train)
     train.set_defaults(run=run_train)
 
@@ -193,7 +199,9 @@ def run_train(args: argparse.Namespace) -> int:
     )
     settings = Settings(
         churn=definition,
-        training=TrainingConfig(seed=args.seed, tuning_seconds=args.tuning_seconds),
+        training=TrainingConfig(
+            seed=args.seed, tuning_seconds=args.tuning_seconds, max_trials=args.max_trials
+        ),
     )
     shop = _load(list(args.files), args, {LABEL: args.label} if args.label else None)
     trained = train(shop, settings)

@@ -97,13 +97,13 @@ def _check_rows(y: np.ndarray, what: str, minimum: int) -> None:
     if n < minimum:
         raise DataError(
             f"Only {n} customers are available for {what}; at least {minimum} are needed.",
-            "Use a longer history, a shorter horizon or a longer look-back window.",
+            "Use more customers, a longer history, a shorter horizon or a longer look-back window.",
         )
     if churners < MIN_CLASS_ROWS or n - churners < MIN_CLASS_ROWS:
         raise DataError(
             f"The {what} rows hold {churners} churners and {n - churners} retained customers; "
             f"at least {MIN_CLASS_ROWS} of each are needed.",
-            "Use a longer history or another churn horizon.",
+            "Use more customers, a longer history or another churn horizon.",
         )
 
 
