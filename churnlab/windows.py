@@ -131,6 +131,8 @@ def plan_cutoffs(events: pl.DataFrame, definition: ChurnDefinition) -> CutoffPla
             hint=hint,
         )
 
+    _check_activity_near(events, cutoffs, definition, end_ts)
+
     warnings: list[str] = []
     if len(cutoffs) < definition.max_cutoffs:
         warnings.append(
@@ -148,6 +150,26 @@ def plan_cutoffs(events: pl.DataFrame, definition: ChurnDefinition) -> CutoffPla
         as_of=end,
         warnings=warnings,
     )
+
+
+def _check_activity_near(
+    events: pl.DataFrame, cutoffs: list[dt.date], definition: ChurnDefinition, end_ts: dt.datetime
+) -> None:
+    """Refuse, naming the dates, when nobody was active before any cut-off.
+
+    A few rows with a wrong time (2100-01-01, a placeholder far in the future)
+    move every cut-off past the real data; saying so beats "nobody to label".
+    """
+    first = to_datetime(cutoffs[0] - dt.timedelta(days=definition.lookback_days))
+    last = to_datetime(cutoffs[-1])
+    active = events.select(pl.col(TIMESTAMP).is_between(first, last, closed="left").any()).item()
+    if not active:
+        raise DataError(
+            f"No activity falls in the {definition.lookback_days} days before any cut-off: "
+            f"the latest time in the data ({end_ts:%Y-%m-%d}) lies far after the other rows.",
+            hint="Check the time column for wrong dates (in the future, or placeholders), "
+            "or choose the test cut-off yourself.",
+        )
 
 
 def qualifying(events: pl.DataFrame | pl.LazyFrame, definition: ChurnDefinition) -> pl.Expr:

@@ -42,6 +42,7 @@ DEFINITION = "definition"  # ChurnDefinition chosen on the Model page
 USER_MODEL = "user_model"  # TrainedModel trained or loaded by this user, or None
 MODEL_KEY = "model_key"  # content key of USER_MODEL's training data + definition
 AS_OF = "as_of"
+NOTICE = "notice"  # a message key to show once after a rerun (e.g. "model trained")
 
 SAMPLE_KEY = "sample"
 
@@ -103,6 +104,13 @@ def init_state() -> None:
     for key, value in defaults.items():
         if key not in st.session_state:
             st.session_state[key] = value
+
+
+def show_notice() -> None:
+    """A success message left by the previous run (it survives the rerun that follows)."""
+    key = st.session_state.pop(NOTICE, None)
+    if key:
+        st.success(tr(key), icon="✅")
 
 
 def lang() -> str:
@@ -221,7 +229,7 @@ def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefiniti
             return False
         set_user_model(trained, f"{shop_key}:{_definition_key(definition)}")
         status.update(label=tr("model.trained"), state="complete", expanded=False)
-        st.toast(tr("model.trained"), icon="✅")
+        st.session_state[NOTICE] = "model.trained"
         return True
 
 

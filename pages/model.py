@@ -21,17 +21,19 @@ from pages._shared import (
     plot,
     route_through_app,
     show_error,
+    show_notice,
     tr,
     train_with_progress,
 )
 
 route_through_app()
 st.title(tr("model.title"))
+show_notice()
 
 with guarded():
     shop, shop_key = current_shop()
     definition: ChurnDefinition = st.session_state[DEFINITION]
-    if shop.events is not None:
+    if shop.events is not None and shop.events.height > 0:
         st.subheader(tr("model.definition"))
         types = sorted(shop.events.get_column("event_type").unique().drop_nulls().to_list())
         activity_options = ["purchase", "any", *[t for t in types if t != PURCHASE]]
@@ -90,6 +92,8 @@ with guarded():
             st.session_state[DEFINITION] = chosen
             if train_with_progress(shop, shop_key, chosen):
                 st.rerun()
+    elif shop.events is not None:
+        st.error(tr("model.no_events_left"), icon="⚠️")
     else:
         st.info(tr("model.table_mode"), icon="ℹ️")
         if st.button(tr("model.train"), type="primary") and train_with_progress(
