@@ -362,7 +362,9 @@ def score(
 
     report(0.9, "Checking for drift")
     drift = (
-        drift_report(trained.document["profile"], X) if trained.document.get("profile") else None
+        drift_report(trained.document["profile"], X, lang=lang)
+        if trained.document.get("profile")
+        else None
     )
     warnings = list(drift.warnings) if drift else []
     as_of = _scoring_date(feature_set)
