@@ -88,6 +88,9 @@ class ScoringConfig:
     """Keep only the highest-risk N customers in the list."""
     reasons: int = 3
     """Number of plain-language reasons per customer."""
+    max_explained: int = 50_000
+    """Exact SHAP for at most this many customers (the highest risk); beyond, fast
+    path attributions (additive too) explain the rest of a very large list."""
     band_odds_ratio: float = 3.0
     """Risk bands compare a customer's odds of churning with the base rate's odds:
     High when at least this many times the base odds, Low when at most 1/this, else Medium.
