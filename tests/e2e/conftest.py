@@ -184,6 +184,16 @@ class AppPage:
 @pytest.fixture
 def app(browser: Any, app_url: str) -> Iterator[AppPage]:
     """A fresh browser context (= a new Streamlit session) opened on the app's first page."""
+    yield from _open_app(browser, app_url)
+
+
+@pytest.fixture
+def other_app(browser: Any, app_url: str) -> Iterator[AppPage]:
+    """A second, independent session on the same server (another person's browser)."""
+    yield from _open_app(browser, app_url)
+
+
+def _open_app(browser: Any, app_url: str) -> Iterator[AppPage]:
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)

@@ -168,6 +168,52 @@ def test_upload_train_and_download_the_list(app: AppPage, tmp_path: Path) -> Non
     app.console.assert_clean()
 
 
+def download_ids(page: Any, tmp_path: Path, name: str) -> set[str]:
+    """Every customer id in the At-risk page's CSV download (all scored customers)."""
+    go_to(page, "At-risk customers")
+    page.locator("[data-testid='stMain'] [data-testid='stRadio']").get_by_text(
+        "Every scored customer"
+    ).click()
+    wait_for_app(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    path = tmp_path / f"{name}.csv"
+    info.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    return {row["customer_id"] for row in rows}
+
+
+def test_two_sessions_never_see_each_others_data(
+    app: AppPage, other_app: AppPage, tmp_path: Path
+) -> None:
+    mine, theirs = app.page, other_app.page
+    go_to(mine, "Data")
+    upload(mine, [ORDERS])
+    go_to(mine, "Model")
+    mine.get_by_role("button", name="Train the model").click()
+    mine.get_by_text("Model trained").or_(mine.locator(ERROR_ALERT)).first.wait_for(
+        state="visible", timeout=RUN_TIMEOUT_MS
+    )
+    wait_for_app(mine)
+    my_ids = download_ids(mine, tmp_path, "mine")
+
+    # The other person, on the same server at the same time, still has the sample shop.
+    theirs.reload()
+    wait_for_app(theirs)
+    sidebar = theirs.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_text("Data: the bundled sample shop.").is_visible()
+    their_ids = download_ids(theirs, tmp_path, "theirs")
+
+    assert my_ids and their_ids
+    assert all(i.startswith("C1") for i in my_ids)  # the uploaded shop's ids
+    assert all(i.startswith("C0") for i in their_ids)  # the sample shop's ids
+    assert not my_ids & their_ids
+    # ...and my session kept my data and model after theirs ran.
+    assert my_ids == download_ids(mine, tmp_path, "mine-again")
+    app.console.assert_clean()
+    other_app.console.assert_clean()
+
+
 def test_broken_upload_shows_words_and_the_app_keeps_working(app: AppPage, tmp_path: Path) -> None:
     page = app.page
     broken = tmp_path / "broken.csv"
