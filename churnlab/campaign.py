@@ -172,3 +172,26 @@ def plan_campaign(
         }
     )
     return CampaignPlan(frame, curve, best_n, budget_n, planned_n, summary, config)
+
+
+def with_action_names(frame: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
+    """``recommended_action`` in the reader's language (the ids stay in the engine)."""
+    from churnlab import i18n
+
+    if "recommended_action" not in frame.columns:
+        return frame
+    names = {action: i18n.t(f"action.{action}", lang) for action in ACTIONS}
+    return frame.with_columns(
+        pl.col("recommended_action").replace_strict(names, default=pl.col("recommended_action"))
+    )
+
+
+def describe_assumptions(config: CampaignConfig) -> str:
+    """The campaign's assumptions in one line, for the About sheet of an export."""
+    budget = "none" if config.budget is None else f"{config.currency}{config.budget:,.0f}"
+    return (
+        f"margin {config.margin:.0%}, save rate {config.save_rate:.0%}, "
+        f"offer {config.currency}{config.offer_cost:,.2f} per user, "
+        f"discount {config.discount_rate:.0%}, contact {config.currency}{config.contact_cost:,.2f}, "
+        f"value over {config.value_days} days, budget {budget}, minimum risk {config.min_risk:.0%}"
+    )

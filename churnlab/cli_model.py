@@ -261,9 +261,8 @@ def run_score(args: argparse.Namespace) -> int:
 
     import polars as pl
 
-    from churnlab import i18n
-    from churnlab.campaign import plan_campaign
-    from churnlab.export import pseudonymise_ids, write_list
+    from churnlab.campaign import describe_assumptions, plan_campaign, with_action_names
+    from churnlab.export import column_notes, pseudonymise_ids, write_list
     from churnlab.pipeline import load_model, score
 
     _check_output(args.out, [args.model, *args.files])
@@ -285,15 +284,8 @@ def run_score(args: argparse.Namespace) -> int:
             frame = frame.filter(pl.col("planned")).sort("campaign_rank")
         if args.top is not None:
             frame = frame.head(args.top)
-        frame = frame.with_columns(
-            pl.col("recommended_action").replace_strict(
-                {
-                    a: i18n.t(f"action.{a}", args.lang)
-                    for a in frame.get_column("recommended_action").unique()
-                },
-            )
-        ).drop("expected_cost", "planned")
-        about["campaign"] = ", ".join(f"{k}={v}" for k, v in config.__dict__.items())
+        frame = with_action_names(frame, args.lang).drop("expected_cost", "planned")
+        about["campaign"] = describe_assumptions(config)
         print(
             f"Campaign: contact {plan.planned_n} of {plan.frame.height} (best N {plan.best_n}"
             + (f", budget allows {plan.budget_n}" if plan.budget_n is not None else "")
@@ -301,7 +293,7 @@ def run_score(args: argparse.Namespace) -> int:
         )
     if args.pseudonymize:
         frame = pseudonymise_ids(frame, args.pseudonymize)
-    notes = {c: i18n.t(f"column.{c}", args.lang) for c in frame.columns}
+    notes = column_notes(frame.columns, args.lang)
     write_list(frame, args.out, fmt=args.format, column_notes=notes, about=about)
     for warning in scored.warnings:
         print(f"warning: {warning}", file=sys.stderr)

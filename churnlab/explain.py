@@ -59,3 +59,28 @@ def top_driver_descriptions(importance: pl.DataFrame, lang: str = "en", top: int
     return [
         describe(name).description.get(lang) or describe(name).description["en"] for name in names
     ]
+
+
+def compare_groups(
+    scored: pl.DataFrame, features: pl.DataFrame, selected: np.ndarray, numeric: list[str]
+) -> pl.DataFrame:
+    """Customers inside a selection against everyone else: size, risk and feature means.
+
+    ``scored`` and ``features`` are row-aligned (as in a scored list); missing feature
+    values are left out of the means rather than counted as zero.
+    """
+    mask = pl.Series("selected", np.asarray(selected, dtype=bool))
+    frame = pl.concat(
+        [scored.select("churn_probability", "risk_band"), features.select(numeric)],
+        how="horizontal",
+    ).with_columns(mask)
+    return (
+        frame.group_by("selected")
+        .agg(
+            pl.len().alias("customers"),
+            pl.col("churn_probability").mean().alias("mean_risk"),
+            (pl.col("risk_band") == "High").mean().alias("high_share"),
+            *[pl.col(name).cast(pl.Float64).mean() for name in numeric],
+        )
+        .sort("selected", descending=True)
+    )

@@ -172,3 +172,19 @@ def pseudonymise_ids(frame: pl.DataFrame, salt: str, column: str = "customer_id"
         for value in ids.unique().drop_nulls().to_list()
     }
     return frame.with_columns(ids.replace_strict(mapping, default=None).alias(column))
+
+
+def column_notes(columns: list[str], lang: str = "en") -> dict[str, str]:
+    """What each exported column means, for the About sheet: features from the catalogue."""
+    from churnlab import i18n
+    from churnlab.catalogue import CATALOGUE, describe
+
+    notes = {}
+    for column in columns:
+        key = f"column.{column}"
+        text = i18n.t(key, lang)
+        if text == key and (column in CATALOGUE or "_" in column):
+            info = describe(column)
+            text = info.description.get(lang) or info.description["en"]
+        notes[column] = text
+    return notes

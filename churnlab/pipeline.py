@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-import churnlab
-from churnlab.bands import band_thresholds, risk_bands
+from churnlab.bands import risk_bands
 from churnlab.catalogue import describe
 from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
 from churnlab.drift import DriftReport, drift_report, feature_profile
@@ -405,12 +404,6 @@ def _scoring_date(feature_set: FeatureSet) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def band_limits(trained: TrainedModel, scoring: ScoringConfig | None = None) -> tuple[float, float]:
-    """(Low upper limit, High lower limit) of the risk bands for this model's base rate."""
-    scoring = scoring or ScoringConfig()
-    return band_thresholds(trained.base_rate, scoring.band_odds_ratio)
-
-
 def save_model(trained: TrainedModel, path: str | Path) -> Path:
     from churnlab.bundle import save_bundle
 
@@ -447,10 +440,6 @@ def _from_bundle(bundle: Any) -> TrainedModel:
     if not isinstance(bundle.model, ChurnModel):
         raise ModelError("The model bundle did not hold a churnlab model.")
     return TrainedModel(bundle.model, document)
-
-
-def version() -> str:
-    return churnlab.__version__
 
 
 #: The sample shop trains with a short search, so a fresh machine waits seconds, not minutes.

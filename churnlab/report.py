@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
-import polars as pl
 from plotly.offline import get_plotlyjs
 
 from churnlab import i18n
@@ -312,7 +311,3 @@ def _plan_table(plan: CampaignPlan, lang: str) -> str:
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows
     )
     return f"<table>{body}</table>"
-
-
-def planned_customers(plan: CampaignPlan) -> pl.DataFrame:
-    return plan.frame.filter(pl.col("planned"))

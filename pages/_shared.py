@@ -186,6 +186,13 @@ def load_upload(upload: Upload) -> LoadedTable:
     return _load_upload(upload.digest, upload.name, upload.data, upload.sheet, upload.overrides)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _combined(key: str, _uploads: tuple[Upload, ...]) -> ShopData:
+    """The user's files joined into one shop, once per distinct set of files (``key``)."""
+    tables = [load_upload(upload) for upload in _uploads]
+    return combine(tables, source=", ".join(upload.name for upload in _uploads))
+
+
 @st.cache_data(max_entries=2, show_spinner=False)
 def _sample_shop() -> ShopData:
     tables = [load_table(path) for path in sample_paths()]
@@ -196,10 +203,8 @@ def current_shop() -> tuple[ShopData, str]:
     """The data in use (the user's files, else the sample shop) and its content key."""
     uploads: list[Upload] = st.session_state.get(UPLOADS, [])
     if uploads:
-        tables = [load_upload(upload) for upload in uploads]
-        names = ", ".join(upload.name for upload in uploads)
         key = digest("|".join(f"{u.digest}:{u.sheet}:{u.overrides}" for u in uploads).encode())
-        return combine(tables, source=names), key
+        return _combined(key, tuple(uploads)), key
     return _sample_shop(), SAMPLE_KEY
 
 
@@ -334,6 +339,23 @@ def activity_words(activity: tuple[str, ...]) -> str:
     return " / ".join(
         tr("activity.any") if a == "any" else event_type_name(a, lang()) for a in activity
     )
+
+
+def range_filter(label: str, column: Any, key: str, *, up_to_median: bool = False) -> Any:
+    """A range slider over a numeric column; returns the row mask (missing values fall outside).
+
+    ``up_to_median`` starts with the lower half selected, so a comparison has two groups.
+    """
+    import polars as pl
+
+    values = column.cast(pl.Float64)
+    finite = values.drop_nulls().drop_nans()
+    low, high = (float(finite.min()), float(finite.max())) if finite.len() else (0.0, 1.0)
+    if low == high:
+        high = low + 1.0
+    upper = float(finite.median()) if up_to_median and finite.len() else high
+    chosen = st.slider(label, low, high, (low, upper), key=key)
+    return values.is_between(*chosen).fill_null(False).to_numpy()
 
 
 def pct(value: float, digits: int = 1) -> str:

@@ -3,11 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from churnlab.campaign import plan_campaign
+from churnlab.campaign import describe_assumptions, plan_campaign, with_action_names
 from churnlab.catalogue import describe
 from churnlab.charts import profit_curve_figure
 from churnlab.config import CampaignConfig
-from churnlab.export import csv_bytes, pseudonymise_ids, xlsx_bytes
+from churnlab.export import column_notes, csv_bytes, pseudonymise_ids, xlsx_bytes
 from pages._shared import (
     activity_words,
     current_scores,
@@ -16,6 +16,7 @@ from pages._shared import (
     money,
     need_model,
     plot,
+    range_filter,
     route_through_app,
     show_error,
     tr,
@@ -148,28 +149,13 @@ if model is not None:
                 format_func=lambda n: n if n == "—" else (describe(n).description.get(lang()) or n),
             )
             if feature != "—":
-                values = scores.features.select("customer_id", pl.col(feature).cast(pl.Float64))
-                finite = values.get_column(feature).drop_nulls()
-                low, high = (
-                    (float(finite.min()), float(finite.max())) if finite.len() else (0.0, 1.0)
+                inside = range_filter(
+                    tr("atrisk.range"), scores.features.get_column(feature), "list_range"
                 )
-                if low == high:
-                    high = low + 1.0
-                chosen = st.slider(tr("atrisk.range"), low, high, (low, high))
-                keep = values.filter(pl.col(feature).is_between(*chosen)).get_column("customer_id")
+                keep = scores.features.get_column("customer_id").filter(pl.Series(inside))
                 filtered = filtered.filter(pl.col("customer_id").is_in(keep.implode()))
 
-        shown = filtered
-        if "recommended_action" in shown.columns:
-            shown = shown.with_columns(
-                pl.col("recommended_action").replace_strict(
-                    {
-                        a: tr(f"action.{a}")
-                        for a in ("personal_outreach", "automated_coupon", "monitor", "no_action")
-                    },
-                    default=pl.col("recommended_action"),
-                )
-            )
+        shown = with_action_names(filtered, lang())
         st.metric(tr("atrisk.selected"), f"{filtered.height:,}")
         st.dataframe(
             shown,
@@ -220,15 +206,9 @@ if model is not None:
         salt = st.text_input(
             tr("campaign.salt"), type="password", help=tr("campaign.salt_help"), disabled=not pseudo
         )
-        export = rows.select(columns or rows.columns)
+        export = with_action_names(rows.select(columns or rows.columns), lang())
         if pseudo and salt and "customer_id" in export.columns:
             export = pseudonymise_ids(export, salt)
-        notes = {
-            c: (describe(c).description.get(lang()) or c)
-            if c in scores.feature_names
-            else tr(f"column.{c}")
-            for c in export.columns
-        }
         about = {
             tr("export.as_of"): as_of,
             tr("export.model_date"): str(model.document.get("trained_at", "")),
@@ -240,15 +220,12 @@ if model is not None:
             ),
         }
         if plan is not None:
-            about[tr("export.assumptions")] = (
-                f"margin {plan.config.margin:.0%}, save rate {plan.config.save_rate:.0%}, offer {plan.config.offer_cost}, "
-                f"contact {plan.config.contact_cost}, value {plan.config.value_days} days, budget {plan.config.budget}"
-            )
+            about[tr("export.assumptions")] = describe_assumptions(plan.config)
         blocked = pseudo and not salt
         d1, d2 = st.columns(2)
         d1.download_button(
             tr("atrisk.download_csv"),
-            csv_bytes(export),
+            lambda: csv_bytes(export),
             "churnlab-at-risk.csv",
             "text/csv",
             icon="⬇️",
@@ -256,7 +233,9 @@ if model is not None:
         )
         d2.download_button(
             tr("atrisk.download_xlsx"),
-            xlsx_bytes(export, column_notes=notes, about=about),
+            lambda: xlsx_bytes(
+                export, column_notes=column_notes(export.columns, lang()), about=about
+            ),
             "churnlab-at-risk.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon="⬇️",

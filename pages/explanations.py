@@ -6,7 +6,7 @@ import streamlit as st
 
 from churnlab.catalogue import describe
 from churnlab.charts import beeswarm_figure, dependence_figure, importance_figure, waterfall_figure
-from churnlab.explain import global_importance
+from churnlab.explain import compare_groups, dependence_data, global_importance
 from churnlab.schema import CUSTOMER_ID
 from pages._shared import (
     current_scores,
@@ -16,6 +16,7 @@ from pages._shared import (
     need_model,
     pct,
     plot,
+    range_filter,
     route_through_app,
     tr,
 )
@@ -65,11 +66,11 @@ if model is not None:
 
         with tab_feature:
             chosen = st.selectbox(tr("explain.choose_feature"), top_names, format_func=label)
-            index = names.index(chosen)
+            dependence = dependence_data(features, shap, names, chosen)
             plot(
                 dependence_figure(
-                    features.get_column(chosen),
-                    shap[:, index],
+                    dependence.get_column("value"),
+                    dependence.get_column("shap").to_numpy(),
                     label(chosen),
                     chosen in model.categorical,
                     lang=lang(),
@@ -130,54 +131,31 @@ if model is not None:
                 picked = st.multiselect(tr("explain.filter_values"), levels, default=levels[:1])
                 mask = column.is_in(picked).fill_null(False).to_numpy()
             else:
-                finite = column.drop_nulls().cast(pl.Float64)
-                low, high = (
-                    (float(finite.min()), float(finite.max())) if finite.len() else (0.0, 0.0)
+                mask = range_filter(
+                    tr("explain.filter_range"), column, "group_range", up_to_median=True
                 )
-                if low == high:
-                    high = low + 1.0
-                chosen_range = st.slider(
-                    tr("explain.filter_range"), low, high, (low, float(finite.median() or high))
-                )
-                mask = column.cast(pl.Float64).is_between(*chosen_range).fill_null(False).to_numpy()
-            probability = scores.frame.get_column("churn_probability").to_numpy()
-            groups = {tr("explain.group_in"): mask, tr("explain.group_out"): ~mask}
-            rows = []
-            for group_name, group_mask in groups.items():
-                count = int(group_mask.sum())
-                rows.append(
-                    {
-                        tr("explain.group"): group_name,
-                        tr("common.customers"): count,
-                        tr("explain.mean_risk"): pct(float(probability[group_mask].mean()))
-                        if count
-                        else "—",
-                        tr("explain.high_share"): pct(
-                            float(
-                                (
-                                    scores.frame.get_column("risk_band").to_numpy()[group_mask]
-                                    == "High"
-                                ).mean()
-                            )
-                        )
-                        if count
-                        else "—",
-                        **{
-                            label(n)[:40]: (
-                                round(
-                                    float(
-                                        features.get_column(n)
-                                        .cast(pl.Float64)
-                                        .to_numpy()[group_mask]
-                                        .mean()
-                                    ),
-                                    2,
-                                )
-                                if count and n not in model.categorical
-                                else "—"
-                            )
-                            for n in top_names[:4]
-                        },
-                    }
-                )
-            st.dataframe(pl.DataFrame(rows, strict=False), hide_index=True)
+            numeric = [n for n in top_names[:4] if n not in model.categorical]
+            comparison = compare_groups(scores.frame, features, mask, numeric)
+            st.dataframe(
+                comparison.with_columns(
+                    pl.col("selected").replace_strict(
+                        {True: tr("explain.group_in"), False: tr("explain.group_out")},
+                        return_dtype=pl.String,
+                    )
+                ),
+                hide_index=True,
+                column_config={
+                    "selected": tr("explain.group"),
+                    "customers": tr("common.customers"),
+                    "mean_risk": st.column_config.NumberColumn(
+                        tr("explain.mean_risk"), format="percent"
+                    ),
+                    "high_share": st.column_config.NumberColumn(
+                        tr("explain.high_share"), format="percent"
+                    ),
+                    **{
+                        n: st.column_config.NumberColumn(label(n)[:40], format="%.2f")
+                        for n in numeric
+                    },
+                },
+            )

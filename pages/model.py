@@ -136,7 +136,7 @@ with guarded():
                 st.dataframe(pl.DataFrame(model.document["cutoff_stats"]), hide_index=True)
         st.download_button(
             tr("model.download"),
-            data=model_to_zip(model),
+            data=lambda: model_to_zip(model),
             file_name="churnlab-model.zip",
             mime="application/zip",
             icon="💾",

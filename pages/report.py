@@ -31,10 +31,9 @@ if model is not None:
             horizontal=True,
             index=list(i18n.LANGUAGES).index(lang()),
         )
-        document = render_report_html(model, scores, plan, lang=report_lang)
         st.download_button(
             tr("report.download"),
-            document.encode("utf-8"),
+            lambda: render_report_html(model, scores, plan, lang=report_lang).encode("utf-8"),
             "churnlab-report.html",
             "text/html",
             icon="📄",

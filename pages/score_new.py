@@ -56,5 +56,8 @@ with guarded():
         st.metric(tr("score.scored"), f"{scored.frame.height:,}")
         st.dataframe(scored.frame, hide_index=True)
         st.download_button(
-            tr("atrisk.download_csv"), csv_bytes(scored.frame), "churnlab-scores.csv", "text/csv"
+            tr("atrisk.download_csv"),
+            lambda: csv_bytes(scored.frame),
+            "churnlab-scores.csv",
+            "text/csv",
         )

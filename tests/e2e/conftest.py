@@ -70,14 +70,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port; its log goes to artifacts/streamlit.log."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = ARTIFACTS / "streamlit.log"
-    command = [
+def server_command(port: int) -> list[str]:
+    """``streamlit run app.py`` on a loopback port, headless, never rerunning on file changes."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -95,6 +90,16 @@ def app_url() -> Iterator[str]:
         "--server.fileWatcherType",
         "none",
     ]
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port; its log goes to artifacts/streamlit.log."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = ARTIFACTS / "streamlit.log"
+    command = server_command(port)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -38,6 +38,7 @@ from tests.e2e.conftest import (  # noqa: E402
     _free_port,
     _healthy,
     _stop,
+    server_command,
 )
 
 TRAIN_TIMEOUT_MS = 15 * 60 * 1000
@@ -194,23 +195,7 @@ async def drive(url: str, sessions: int, server_pid: int) -> tuple[list[Result],
 def start_server(log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    command = server_command(port)
     log = log_path.open("wb")
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
