@@ -18,16 +18,31 @@ understands and, where useful, a hint saying how to fix it. The UI shows
 
 from __future__ import annotations
 
+from churnlab.i18n import catalogue, t
+
 
 class ChurnlabError(Exception):
-    """Base class: a problem the user can understand and act on."""
+    """Base class: a problem the user can understand and act on.
+
+    Raised with a catalogue key and its values, so the app can show the message in
+    the user's language while the CLI and logs read English: ``message`` and
+    ``hint`` are the English texts, ``render(lang)`` gives both in any language.
+    ``hint`` is a catalogue key too, formatted with the same values; a class's
+    ``default_hint`` applies when none is given.
+    """
 
     default_hint: str = ""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = self.default_hint if hint is None else hint
+    def __init__(self, key: str, /, *, hint: str | None = None, **values: object) -> None:
+        self.key = key
+        self.hint_key = self.default_hint if hint is None else hint
+        self.values = values
+        self.message, self.hint = self.render("en")
+        super().__init__(self.message)
+
+    def render(self, lang: str) -> tuple[str, str]:
+        """(message, hint) in ``lang``; a text that is not a key is used as it is."""
+        return _text(self.key, lang, self.values), _text(self.hint_key, lang, self.values)
 
     def __str__(self) -> str:
         if self.hint:
@@ -35,16 +50,24 @@ class ChurnlabError(Exception):
         return self.message
 
 
+def _text(key: str, lang: str, values: dict[str, object]) -> str:
+    if not key:
+        return ""
+    if key not in catalogue()["en"]:
+        return key
+    return t(key, lang, **values)
+
+
 class InputError(ChurnlabError):
     """The file could not be read as a table."""
 
-    default_hint = "Export the data again as CSV, Excel, Parquet or JSON and upload that file."
+    default_hint = "error.hint.InputError"
 
 
 class EmptyFileError(InputError):
     """The file holds no data rows."""
 
-    default_hint = "Check that you exported the right report and that it has rows below the header."
+    default_hint = "error.hint.EmptyFileError"
 
 
 class UnsupportedFormatError(InputError):
@@ -54,7 +77,7 @@ class UnsupportedFormatError(InputError):
 class MappingError(ChurnlabError):
     """Columns could not be matched to the roles churnlab needs."""
 
-    default_hint = "Choose the right column for each role (CLI: --map role=column)."
+    default_hint = "error.hint.MappingError"
 
 
 class DataError(ChurnlabError):
@@ -64,7 +87,7 @@ class DataError(ChurnlabError):
 class InsufficientHistoryError(DataError):
     """The history is too short for the chosen churn horizon and look-back."""
 
-    default_hint = "Use a shorter horizon, or export a longer period of history."
+    default_hint = "error.hint.InsufficientHistoryError"
 
 
 class ConfigError(ChurnlabError):
@@ -78,4 +101,4 @@ class ModelError(ChurnlabError):
 class BundleError(ChurnlabError):
     """A saved model bundle cannot be loaded."""
 
-    default_hint = "Train the model again with this version of churnlab and save a new bundle."
+    default_hint = "error.hint.BundleError"

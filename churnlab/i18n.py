@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass, field
 from functools import cache
 
 import churnlab.messages as _messages_pkg
@@ -33,3 +34,21 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
     messages = catalogue()
     text = messages.get(lang, {}).get(key) or messages["en"].get(key) or key
     return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to show later in the reader's language: a catalogue key and its values.
+
+    Engine results (the data-quality report, warnings) hold these instead of
+    English sentences; ``text(lang)`` renders one, ``str()`` gives English.
+    """
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text("en")

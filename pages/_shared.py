@@ -131,32 +131,17 @@ def escape(text: object) -> str:
 
 
 def show_error(error: Exception) -> None:
-    """An engine error as a red box with its hint; anything else without a traceback.
+    """An engine error as a red box with its hint, in the user's language; anything else without a traceback.
 
-    The engine's detail is English; in another language a translated summary of the
-    kind of problem comes first. User data inside messages is escaped.
+    User data inside messages is escaped.
     """
     if isinstance(error, ChurnlabError):
-        parts = []
-        if lang() != "en":
-            parts.append(f"**{_error_summary(error)}**")
-        parts.append(escape(error.message))
-        if error.hint:
-            parts.append(escape(error.hint))
+        message, hint = error.render(lang())
+        parts = [escape(message)] + ([escape(hint)] if hint else [])
         st.error("\n\n".join(parts), icon="⚠️")
     else:
         log.exception("unexpected error in the app")
         st.error(tr("error.unexpected", kind=type(error).__name__), icon="⚠️")
-
-
-def _error_summary(error: ChurnlabError) -> str:
-    """The most specific translated summary along the error's class hierarchy."""
-    for cls in type(error).__mro__:
-        key = f"error.class.{cls.__name__}"
-        text = tr(key)
-        if text != key:
-            return text
-    return tr("error.class.ChurnlabError")
 
 
 @contextmanager
