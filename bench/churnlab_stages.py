@@ -29,7 +29,8 @@ def _progress_laps(clock: Clock, marks: dict[str, str]):
 
     timeline = clock.info.setdefault("progress", [])
 
-    def progress(fraction: float, message: str) -> None:
+    def progress(fraction: float, step: object) -> None:
+        message = str(step)  # progress steps are catalogue messages; English here
         timeline.append((round(time.perf_counter() - clock.start, 1), message))
         for prefix, name in marks.items():
             if message.startswith(prefix) and name not in clock.laps:

@@ -32,22 +32,18 @@ _TOLERANCE = 1e-12
 
 def _check(base_rate: float, odds_ratio: float) -> None:
     if not isinstance(base_rate, int | float | np.number) or not math.isfinite(base_rate):
-        raise DataError(
-            "The churn rate of the training data is unknown, so risk bands are not set."
-        )
+        raise DataError("error.bands.unknown_base_rate")
     if base_rate <= 0 or base_rate >= 1:
-        who = "no customer" if base_rate <= 0 else "every customer"
         raise DataError(
-            f"In the training data {who} churned, so there is nothing to compare risks with.",
-            hint="Check the churn definition (horizon and what counts as activity).",
+            "error.bands.nobody_churned" if base_rate <= 0 else "error.bands.everybody_churned",
+            hint="error.bands.base_rate.hint",
         )
     if not isinstance(odds_ratio, int | float | np.number) or not odds_ratio > 1:
         raise ConfigError(
-            f"The risk band odds ratio must be a number above 1, not {odds_ratio}.",
-            hint="The default is 3.",
+            "error.bands.odds_ratio", hint="error.bands.odds_ratio.hint", value=str(odds_ratio)
         )
     if not math.isfinite(odds_ratio):
-        raise ConfigError("The risk band odds ratio must be a finite number.")
+        raise ConfigError("error.bands.odds_ratio_finite", hint="error.bands.odds_ratio.hint")
 
 
 def band_thresholds(base_rate: float, odds_ratio: float = 3.0) -> tuple[float, float]:
@@ -70,10 +66,7 @@ def risk_bands(p: np.ndarray, base_rate: float, odds_ratio: float = 3.0) -> np.n
     low_upper, high_lower = band_thresholds(base_rate, odds_ratio)
     probs = np.asarray(p, dtype=np.float64)
     if probs.size and not np.all((probs >= 0.0) & (probs <= 1.0)):
-        raise DataError(
-            "Some churn probabilities are missing or outside 0-100 %, so they cannot be banded.",
-            hint="This is a bug in churnlab; please report it.",
-        )
+        raise DataError("error.bands.bad_probabilities", hint="error.bundle.bug.hint")
     bands = np.full(probs.shape, MEDIUM, dtype=object)
     bands[probs >= high_lower - _TOLERANCE] = HIGH
     bands[probs <= low_upper + _TOLERANCE] = LOW

@@ -28,10 +28,7 @@ MAX_LEVELS = 20
 def _labels(y: np.ndarray) -> np.ndarray:
     y = np.asarray(y).astype(np.int64)
     if len(y) == 0 or y.min() == y.max():
-        raise DataError(
-            "A baseline needs both churned and retained customers in its training rows.",
-            "Use a longer history or another churn horizon.",
-        )
+        raise DataError("error.baselines.one_class", hint="error.baselines.one_class.hint")
     return y
 
 
@@ -39,8 +36,10 @@ def _need(X: pl.DataFrame, columns: tuple[str, ...], who: str) -> None:
     missing = [c for c in columns if c not in X.columns]
     if missing:
         raise DataError(
-            f"The {who} baseline needs the column(s) {', '.join(missing)}.",
-            "Build the features from an event log with purchases.",
+            "error.baselines.missing_rfm",
+            hint="error.baselines.missing_rfm.hint",
+            name=who,
+            names=", ".join(missing),
         )
 
 
@@ -56,7 +55,7 @@ def _fill(values: np.ndarray, fill: float) -> np.ndarray:
 
 def _fitted(obj: object, name: str) -> None:
     if not hasattr(obj, "model_"):
-        raise ModelError(f"The {name} baseline has not been trained yet.")
+        raise ModelError("error.baselines.not_trained", name=name)
 
 
 class RecencyBaseline:
@@ -140,7 +139,7 @@ class TableLogisticBaseline:
             if c not in cats and (X.schema[c].is_numeric() or X.schema[c] == pl.Boolean)
         ]
         if not cats and not nums:
-            raise DataError("The customer table has no usable attribute columns.")
+            raise DataError("error.baselines.no_attributes")
         self.numeric_ = nums
         self.categorical_ = cats
         if nums:
@@ -174,7 +173,7 @@ class TableLogisticBaseline:
     def _design(self, X: pl.DataFrame) -> np.ndarray:
         missing = [c for c in (*self.numeric_, *self.categorical_) if c not in X.columns]
         if missing:
-            raise DataError(f"The data lacks the column(s) {', '.join(missing)}.")
+            raise DataError("error.baselines.missing_columns", names=", ".join(missing))
         blocks: list[np.ndarray] = []
         if self.numeric_:
             raw = X.select([pl.col(c).cast(pl.Float64) for c in self.numeric_]).to_numpy()

@@ -65,9 +65,6 @@ MAX_FILE_BYTES: dict[str, int] = {
 MAX_ZIP_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 
-_NOT_A_BUNDLE_HINT = "Choose the folder or .zip file that churnlab saved for the model."
-_TRAIN_AGAIN_HINT = "Train it again."
-
 
 @dataclass
 class Bundle:
@@ -109,19 +106,15 @@ def _sha256(data: bytes) -> str:
 def _bundle_files(model: Any, document: dict[str, Any]) -> dict[str, bytes]:
     """The three bundle members as bytes, shared by the directory and the zip writers."""
     if not isinstance(document, dict):
-        raise BundleError("The model description to save must be a dictionary.", hint="")
+        raise BundleError("error.bundle.document_not_dict", hint="error.bundle.bug.hint")
     clash = sorted(set(document) & set(HEADER_KEYS))
     if clash:
         raise BundleError(
-            f"The model description uses names reserved by the bundle: {', '.join(clash)}.",
-            hint="",
+            "error.bundle.reserved_names", hint="error.bundle.bug.hint", names=", ".join(clash)
         )
     booster = getattr(model, "booster_", None)
     if not isinstance(booster, xgb.Booster):
-        raise BundleError(
-            "The model has not been trained yet, so there is nothing to save.",
-            hint="Train the model first.",
-        )
+        raise BundleError("error.bundle.not_trained", hint="error.bundle.not_trained.hint")
     try:
         model_raw = bytes(booster.save_raw("ubj"))
         state = model.get_state()
@@ -135,8 +128,7 @@ def _bundle_files(model: Any, document: dict[str, Any]) -> dict[str, bytes]:
         document_raw = _dumps({**header, **document})
     except (TypeError, ValueError) as error:
         raise BundleError(
-            f"The model could not be saved: {error}.",
-            hint="This is a bug in churnlab; please report it.",
+            "error.bundle.save_failed", hint="error.bundle.bug.hint", error=str(error)
         ) from error
     manifest = {
         "format": FORMAT,
@@ -175,13 +167,15 @@ def save_bundle(path: str | Path, model: Any, document: dict[str, Any]) -> Path:
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise BundleError(
-            f"{target} is a file, not a model folder; it was not overwritten.",
-            hint="Choose a new folder name for the model.",
+            "error.bundle.target_is_file",
+            hint="error.bundle.target_is_file.hint",
+            target=str(target),
         )
     if target.is_dir() and not _is_bundle_dir(target):
         raise BundleError(
-            f"The folder {target} holds other files; churnlab will not overwrite it.",
-            hint="Choose a new or empty folder for the model.",
+            "error.bundle.target_not_empty",
+            hint="error.bundle.target_not_empty.hint",
+            target=str(target),
         )
     files = _bundle_files(model, document)
     parent = target.parent
@@ -207,8 +201,10 @@ def save_bundle(path: str | Path, model: Any, document: dict[str, Any]) -> Path:
         if old is not None and old.exists() and not target.exists():
             old.rename(target)
         raise BundleError(
-            f"The model could not be saved to {target}: {error.strerror or error}.",
-            hint="Check that the folder is writable and the disk is not full.",
+            "error.bundle.write_failed",
+            hint="error.bundle.write_failed.hint",
+            target=str(target),
+            error=str(error.strerror or error),
         ) from error
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -240,24 +236,25 @@ def _parse_json(raw: bytes, name: str) -> dict[str, Any]:
     try:
         value = json.loads(raw.decode("utf-8"), parse_constant=constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise BundleError(
-            f"The file {name} in the model bundle is not valid JSON, so the model cannot be read.",
-        ) from error
+        raise BundleError("error.bundle.bad_json", name=name) from error
     if not isinstance(value, dict):
-        raise BundleError(f"The file {name} in the model bundle does not describe a model.")
+        raise BundleError("error.bundle.not_a_model", name=name)
     return value
 
 
 def _check_version(header: dict[str, Any]) -> None:
     if header.get("format") != FORMAT:
-        raise BundleError("This is not a churnlab model bundle.", hint=_NOT_A_BUNDLE_HINT)
+        raise BundleError("error.bundle.wrong_format", hint="error.bundle.not_a_bundle.hint")
     version = header.get("format_version")
     if version != FORMAT_VERSION or isinstance(version, bool):
-        saved_by = header.get("churnlab_version") or "another version"
+        saved_by = header.get("churnlab_version")
         raise BundleError(
-            f"This model was saved by churnlab {saved_by} (bundle format {version}); "
-            f"this is churnlab {churnlab.__version__} (bundle format {FORMAT_VERSION}).",
-            hint=_TRAIN_AGAIN_HINT,
+            "error.bundle.other_version" if saved_by else "error.bundle.other_version_unknown",
+            hint="error.bundle.train_again.hint",
+            saved_by=str(saved_by or ""),
+            version=str(version),
+            current=churnlab.__version__,
+            current_format=FORMAT_VERSION,
         )
 
 
@@ -266,14 +263,15 @@ def _check_members(names: set[str]) -> None:
     extra = sorted(names - set(BUNDLE_FILES))
     if missing:
         raise BundleError(
-            f"The model bundle is incomplete: {', '.join(missing)} is missing.",
-            hint=_NOT_A_BUNDLE_HINT,
+            "error.bundle.incomplete",
+            hint="error.bundle.not_a_bundle.hint",
+            names=", ".join(missing),
         )
     if extra:
         raise BundleError(
-            f"The model bundle holds files churnlab did not write: {', '.join(extra)}. "
-            "It was refused for safety.",
-            hint=_NOT_A_BUNDLE_HINT,
+            "error.bundle.extra_files",
+            hint="error.bundle.not_a_bundle.hint",
+            names=", ".join(extra),
         )
 
 
@@ -282,15 +280,12 @@ def _check_manifest(files: dict[str, bytes]) -> None:
     _check_version(manifest)
     listed = manifest.get("files")
     if not isinstance(listed, dict) or set(listed) != {MODEL_FILE, DOCUMENT_FILE}:
-        raise BundleError("The model bundle's manifest is damaged.", hint=_TRAIN_AGAIN_HINT)
+        raise BundleError("error.bundle.bad_manifest", hint="error.bundle.train_again.hint")
     for name in (MODEL_FILE, DOCUMENT_FILE):
         entry = listed[name]
         expected = entry.get("sha256") if isinstance(entry, dict) else None
         if expected != _sha256(files[name]):
-            raise BundleError(
-                f"The model bundle was changed after it was saved ({name} does not match).",
-                hint=_TRAIN_AGAIN_HINT + " Or load the bundle exactly as churnlab saved it.",
-            )
+            raise BundleError("error.bundle.changed", hint="error.bundle.changed.hint", name=name)
 
 
 _UBJ_SIZES: dict[int, int] = {
@@ -393,7 +388,7 @@ def _check_ubjson(raw: bytes) -> None:
             raise _Malformed
     except (_Malformed, IndexError, RecursionError) as error:
         raise BundleError(
-            "The model inside the bundle is damaged and cannot be read.", hint=_TRAIN_AGAIN_HINT
+            "error.bundle.model_damaged", hint="error.bundle.train_again.hint"
         ) from error
 
 
@@ -428,14 +423,11 @@ def _probe_booster(raw: bytes) -> None:
         )
     except subprocess.TimeoutExpired as error:
         raise BundleError(
-            "The model inside the bundle could not be checked in time.", hint=_TRAIN_AGAIN_HINT
+            "error.bundle.probe_timeout", hint="error.bundle.train_again.hint"
         ) from error
     if result.returncode != 0:
         logger.warning("model probe failed (exit %s): %s", result.returncode, result.stderr[-500:])
-        raise BundleError(
-            "The model inside the bundle is damaged: XGBoost cannot use it.",
-            hint=_TRAIN_AGAIN_HINT,
-        )
+        raise BundleError("error.bundle.probe_failed", hint="error.bundle.train_again.hint")
 
 
 def _load_booster(raw: bytes, probe: bool) -> xgb.Booster:
@@ -447,7 +439,7 @@ def _load_booster(raw: bytes, probe: bool) -> xgb.Booster:
         booster.load_model(bytearray(raw))
     except xgb.core.XGBoostError as error:
         raise BundleError(
-            "The model inside the bundle could not be read by XGBoost.", hint=_TRAIN_AGAIN_HINT
+            "error.bundle.xgboost_failed", hint="error.bundle.train_again.hint"
         ) from error
     return booster
 
@@ -458,15 +450,15 @@ def _check_features(names: Any, booster: xgb.Booster) -> None:
         return
     n_booster = booster.num_features()
     if not isinstance(names, list) or len(names) != n_booster:
-        count = len(names) if isinstance(names, list) else "an unreadable list of"
+        readable = isinstance(names, list)
         raise BundleError(
-            f"The model bundle lists {count} features but its model uses {n_booster}.",
-            hint=_TRAIN_AGAIN_HINT,
+            "error.bundle.feature_count" if readable else "error.bundle.feature_count_unreadable",
+            hint="error.bundle.train_again.hint",
+            count=len(names) if readable else 0,
+            n_model=int(n_booster),
         )
     if booster.feature_names is not None and list(booster.feature_names) != names:
-        raise BundleError(
-            "The model bundle's feature list does not match its model.", hint=_TRAIN_AGAIN_HINT
-        )
+        raise BundleError("error.bundle.feature_mismatch", hint="error.bundle.train_again.hint")
 
 
 def _default_model_class() -> Any:
@@ -484,7 +476,7 @@ def _load_files(
     _check_version(header)
     state = header.get("model_state")
     if not isinstance(state, dict):
-        raise BundleError("The model bundle has no model settings.", hint=_TRAIN_AGAIN_HINT)
+        raise BundleError("error.bundle.no_state", hint="error.bundle.train_again.hint")
     document = {key: value for key, value in header.items() if key not in HEADER_KEYS}
     booster = _load_booster(files[MODEL_FILE], probe)
     _check_features(document.get("feature_names"), booster)
@@ -496,8 +488,7 @@ def _load_files(
         raise
     except (ModelError, KeyError, TypeError, ValueError) as error:
         raise BundleError(
-            f"The model settings in the bundle could not be used: {error}.",
-            hint=_TRAIN_AGAIN_HINT,
+            "error.bundle.bad_state", hint="error.bundle.train_again.hint", error=str(error)
         ) from error
     return Bundle(
         model=model,
@@ -519,12 +510,14 @@ def load_bundle(path: str | Path, *, model_class: Any | None = None, probe: bool
     source = Path(path)
     if source.is_file() and zipfile.is_zipfile(source):
         if source.stat().st_size > MAX_ZIP_BYTES:
-            raise BundleError("The model file is too large to be a churnlab bundle.")
+            raise BundleError("error.bundle.file_too_large")
         bundle = load_bundle_zip(source.read_bytes(), model_class=model_class, probe=probe)
         bundle.path = source
         return bundle
     if not source.is_dir():
-        raise BundleError(f"No model bundle was found at {source}.", hint=_NOT_A_BUNDLE_HINT)
+        raise BundleError(
+            "error.bundle.not_found", hint="error.bundle.not_a_bundle.hint", path=str(source)
+        )
     entries = {entry.name: entry for entry in source.iterdir()}
     _check_members(set(entries))
     files: dict[str, bytes] = {}
@@ -532,10 +525,12 @@ def load_bundle(path: str | Path, *, model_class: Any | None = None, probe: bool
         entry = entries[name]
         if entry.is_symlink() or not entry.is_file():
             raise BundleError(
-                f"{name} in the model bundle is not a plain file.", hint=_NOT_A_BUNDLE_HINT
+                "error.bundle.not_plain_file", hint="error.bundle.not_a_bundle.hint", name=name
             )
         if entry.stat().st_size > MAX_FILE_BYTES[name]:
-            raise BundleError(f"{name} in the model bundle is too large.", hint=_NOT_A_BUNDLE_HINT)
+            raise BundleError(
+                "error.bundle.member_too_large", hint="error.bundle.not_a_bundle.hint", name=name
+            )
         files[name] = entry.read_bytes()
     return _load_files(files, source, model_class, probe)
 
@@ -543,12 +538,12 @@ def load_bundle(path: str | Path, *, model_class: Any | None = None, probe: bool
 def _read_zip_members(data: bytes) -> dict[str, bytes]:
     """The three members of an uploaded zip, refusing paths, extras and zip bombs."""
     if len(data) > MAX_ZIP_BYTES:
-        raise BundleError("The uploaded file is too large to be a churnlab model bundle.")
+        raise BundleError("error.bundle.upload_too_large")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise BundleError(
-            "The uploaded file is not a .zip model bundle.", hint=_NOT_A_BUNDLE_HINT
+            "error.bundle.not_a_zip", hint="error.bundle.not_a_bundle.hint"
         ) from error
     with archive:
         infos = archive.infolist()
@@ -560,9 +555,9 @@ def _read_zip_members(data: bytes) -> dict[str, bytes]:
         ]
         if unsafe or len(names) != len(set(names)):
             raise BundleError(
-                "The uploaded .zip holds folders or unsafe file names "
-                f"({', '.join(sorted(set(unsafe)) or names)}); it was refused.",
-                hint=_NOT_A_BUNDLE_HINT,
+                "error.bundle.unsafe_zip",
+                hint="error.bundle.not_a_bundle.hint",
+                names=", ".join(sorted(set(unsafe)) or names),
             )
         _check_members(set(names))
         files: dict[str, bytes] = {}
@@ -573,21 +568,24 @@ def _read_zip_members(data: bytes) -> dict[str, bytes]:
                 info.file_size > 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO
             ):
                 raise BundleError(
-                    f"{info.filename} in the uploaded .zip is too large; it was refused.",
-                    hint=_NOT_A_BUNDLE_HINT,
+                    "error.bundle.zip_member_too_large",
+                    hint="error.bundle.not_a_bundle.hint",
+                    name=info.filename,
                 )
             try:
                 with archive.open(info) as member:
                     raw = member.read(limit + 1)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as error:
                 raise BundleError(
-                    f"{info.filename} in the uploaded .zip cannot be read.",
-                    hint=_NOT_A_BUNDLE_HINT,
+                    "error.bundle.zip_member_unreadable",
+                    hint="error.bundle.not_a_bundle.hint",
+                    name=info.filename,
                 ) from error
             if len(raw) > limit:
                 raise BundleError(
-                    f"{info.filename} in the uploaded .zip is too large; it was refused.",
-                    hint=_NOT_A_BUNDLE_HINT,
+                    "error.bundle.zip_member_too_large",
+                    hint="error.bundle.not_a_bundle.hint",
+                    name=info.filename,
                 )
             files[info.filename] = raw
     return files

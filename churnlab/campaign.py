@@ -102,12 +102,9 @@ def plan_campaign(
     config = (config or CampaignConfig()).validate()
     for column in ("customer_id", "churn_probability", "risk_band"):
         if column not in scored.columns:
-            raise DataError(f"The scored list lacks the column '{column}'.")
+            raise DataError("error.campaign.missing_column", column=column)
     if "monetary" not in scored.columns:
-        raise DataError(
-            "The campaign planner needs each customer's spend, and these data have no amounts.",
-            hint="Map an amount column (or quantity and unit price) on the Data page.",
-        )
+        raise DataError("error.campaign.no_amounts", hint="error.campaign.no_amounts.hint")
     p = scored.get_column("churn_probability").to_numpy().astype(float)
     value = customer_value(
         scored.get_column("monetary").to_numpy(), lookback_days, config.value_days
@@ -186,12 +183,20 @@ def with_action_names(frame: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
     )
 
 
-def describe_assumptions(config: CampaignConfig) -> str:
+def describe_assumptions(config: CampaignConfig, lang: str = "en") -> str:
     """The campaign's assumptions in one line, for the About sheet of an export."""
-    budget = "none" if config.budget is None else f"{config.currency}{config.budget:,.0f}"
-    return (
-        f"margin {config.margin:.0%}, save rate {config.save_rate:.0%}, "
-        f"offer {config.currency}{config.offer_cost:,.2f} per user, "
-        f"discount {config.discount_rate:.0%}, contact {config.currency}{config.contact_cost:,.2f}, "
-        f"value over {config.value_days} days, budget {budget}, minimum risk {config.min_risk:.0%}"
-    )
+    from churnlab import i18n
+
+    values = {
+        "margin": config.margin,
+        "save_rate": config.save_rate,
+        "currency": config.currency,
+        "offer_cost": config.offer_cost,
+        "discount_rate": config.discount_rate,
+        "contact_cost": config.contact_cost,
+        "value_days": config.value_days,
+        "budget": config.budget or 0.0,
+        "min_risk": config.min_risk,
+    }
+    key = "campaign.assumptions" if config.budget is not None else "campaign.assumptions.no_budget"
+    return i18n.t(key, lang, **values)

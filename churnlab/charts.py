@@ -100,9 +100,7 @@ def _series_name(name: str, lang: str) -> str:
 def _ordered(metrics_by_name: Mapping[str, Mapping[str, object]]) -> list[tuple[str, Mapping]]:
     """Baselines first and the model last, so the model is drawn on top."""
     if not metrics_by_name:
-        raise DataError(
-            "There are no metrics to draw.", hint="Train a model first, then open this chart."
-        )
+        raise DataError("error.charts.no_metrics", hint="error.charts.no_metrics.hint")
     items = [(k, v) for k, v in metrics_by_name.items() if k != "model"]
     if "model" in metrics_by_name:
         items.append(("model", metrics_by_name["model"]))
@@ -126,8 +124,7 @@ def _curve(metrics: Mapping, curve: str, *keys: str) -> list[list[float]]:
         return [list(part[k]) for k in keys]
     except (KeyError, TypeError) as exc:
         raise DataError(
-            f"The metrics do not contain the {curve} curve, so this chart cannot be drawn.",
-            hint="Train the model again with this version of churnlab.",
+            "error.charts.no_curve", hint="error.charts.retrain.hint", curve=str(curve)
         ) from exc
 
 
@@ -284,9 +281,7 @@ def lift_figure(metrics_by_name: Mapping[str, Mapping], lang: str = "en") -> go.
         lift = metrics.get("lift") or {}
         capture = metrics.get("capture") or {}
         if not isinstance(lift, Mapping) or not lift:
-            raise DataError(
-                "The metrics do not contain lift values, so this chart cannot be drawn."
-            )
+            raise DataError("error.charts.no_lift", hint="error.charts.retrain.hint")
         values = [_number(lift.get(level)) for level in LIFT_LEVELS]
         caught = [_number(capture.get(level)) for level in LIFT_LEVELS]
         colour = MODEL_COLOUR if name == "model" else BASELINE_COLOURS[i % len(BASELINE_COLOURS)]
@@ -363,7 +358,7 @@ def score_distribution_figure(
     p = np.asarray(p, dtype=np.float64)
     y = np.asarray(y)
     if p.shape != y.shape or p.size == 0:
-        raise DataError("Scores and outcomes must be non-empty and have one value per customer.")
+        raise DataError("error.charts.scores_shape")
     edges = np.linspace(0.0, 1.0, bins + 1)
     centres = (edges[:-1] + edges[1:]) / 2
     width = 1.0 / bins
@@ -409,7 +404,7 @@ def confusion_figure(confusion: Mapping[str, int], lang: str = "en") -> go.Figur
         tp, fn = int(confusion["tp"]), int(confusion["fn"])
         fp, tn = int(confusion["fp"]), int(confusion["tn"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise DataError("The confusion counts (tp, fp, tn, fn) are missing.") from exc
+        raise DataError("error.charts.no_confusion") from exc
     total = max(tp + fn + fp + tn, 1)
     z = [[tp, fn], [fp, tn]]
     shares = [[v / total for v in row] for row in z]
@@ -461,7 +456,7 @@ def churn_over_time_figure(cutoff_stats: Sequence[Mapping], lang: str = "en") ->
     (``churned`` / ``positives``).
     """
     if not cutoff_stats:
-        raise DataError("There are no cut-off dates to draw.")
+        raise DataError("error.charts.no_cutoffs")
     dates, sizes, rates = [], [], []
     for row in cutoff_stats:
         size = _number(_first_key(row, ("customers", "population", "n")))
@@ -473,7 +468,7 @@ def churn_over_time_figure(cutoff_stats: Sequence[Mapping], lang: str = "en") ->
         sizes.append(size)
         rates.append(_number(rate))
     if any(d is None for d in dates):
-        raise DataError("Every cut-off entry needs its date ('cutoff').")
+        raise DataError("error.charts.cutoff_without_date")
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
         go.Bar(
@@ -531,7 +526,7 @@ def importance_figure(
     """Horizontal bars of mean |SHAP| for the ``top`` features, the biggest at the top."""
     values = np.asarray(mean_abs_shap, dtype=np.float64)
     if len(names) != values.size or values.size == 0:
-        raise DataError("Feature names and importances must be non-empty and of the same length.")
+        raise DataError("error.charts.importance_shape")
     order = np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")[: max(top, 1)]
     shown = order[::-1]  # plotly draws the first bar at the bottom
     fig = go.Figure(
@@ -592,9 +587,9 @@ def beeswarm_figure(
     """
     shap = np.asarray(shap_values, dtype=np.float64)
     if shap.ndim != 2 or shap.shape[1] != len(names) or shap.shape[0] == 0:
-        raise DataError("The SHAP values must be a table with one column per feature name.")
+        raise DataError("error.charts.shap_shape")
     if feature_values.height != shap.shape[0]:
-        raise DataError("Feature values and SHAP values must have one row per customer each.")
+        raise DataError("error.charts.shap_rows")
     labels = list(labels) if labels is not None else list(names)
     n = shap.shape[0]
     rng = np.random.default_rng(seed)
@@ -720,7 +715,7 @@ def dependence_figure(
     series = (values if isinstance(values, pl.Series) else pl.Series(values)).alias("value")
     impact = np.asarray(shap, dtype=np.float64).ravel()
     if series.len() != impact.size or impact.size == 0:
-        raise DataError("Feature values and SHAP values must be non-empty and of the same length.")
+        raise DataError("error.charts.dependence_shape")
     n = impact.size
     if n > max_points:
         rows = np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
@@ -797,7 +792,7 @@ def waterfall_figure(
     """
     contrib = np.asarray(contributions, dtype=np.float64).ravel()
     if contrib.size != len(names) or len(values) != len(names):
-        raise DataError("Contributions, feature names and values must have the same length.")
+        raise DataError("error.charts.waterfall_shape")
     contrib = np.nan_to_num(contrib)
     order = np.argsort(-np.abs(contrib), kind="stable")
     shown, rest = order[: max(top, 0)], order[max(top, 0) :]
@@ -869,14 +864,12 @@ def risk_distribution_figure(
     """Customers per risk band (High / Medium / Low) in the band colours."""
     series = pl.Series("band", bands).cast(pl.String).drop_nulls()
     if series.len() == 0:
-        raise DataError("There are no scored customers to count by risk band.")
+        raise DataError("error.charts.no_bands")
     counts = series.str.strip_chars().str.to_lowercase().value_counts()
     by_band = dict(zip(counts["band"].to_list(), counts["count"].to_list(), strict=True))
     unknown = [b for b in by_band if _band_id(b) is None]
     if unknown:
-        raise DataError(
-            f"Unknown risk band(s): {', '.join(sorted(unknown))}. Expected High, Medium or Low."
-        )
+        raise DataError("error.charts.unknown_bands", bands=", ".join(sorted(unknown)))
     total = series.len()
     ys = [int(by_band.get(b.lower(), 0)) for b in BANDS]
     fig = go.Figure(
@@ -1007,10 +1000,7 @@ def timeline_figure(
 def _check_retention(retention: pl.DataFrame) -> None:
     needed = {"cohort", "period", "customers", "active", "retention"}
     if retention.height == 0 or not needed <= set(retention.columns):
-        raise DataError(
-            "There is no cohort retention to draw.",
-            hint="Cohorts need an event log with purchases.",
-        )
+        raise DataError("error.charts.no_cohorts", hint="error.charts.no_cohorts.hint")
 
 
 def cohort_heatmap_figure(retention: pl.DataFrame, lang: str = "en") -> go.Figure:
@@ -1139,9 +1129,7 @@ def segments_figure(segments: pl.DataFrame, lang: str = "en", currency: str = "Â
     observed churn rate), value and value at risk in the hover."""
     needed = {"segment", "customers", "share", "total_value", "mean_value"}
     if segments.height == 0 or not needed <= set(segments.columns):
-        raise DataError(
-            "There is no segment summary to draw.", hint="Assign RFM segments to customers first."
-        )
+        raise DataError("error.charts.no_segments", hint="error.charts.no_segments.hint")
     frame = segments
     for column in ("churn_rate", "mean_risk", "value_at_risk"):
         if column not in frame.columns:
@@ -1229,7 +1217,7 @@ def profit_curve_figure(
     xs = np.asarray(n_contacted, dtype=np.float64).ravel()
     ys = np.asarray(net_gain, dtype=np.float64).ravel()
     if xs.size == 0 or xs.size != ys.size:
-        raise DataError("The profit curve needs one expected gain per number of customers.")
+        raise DataError("error.charts.profit_shape")
     fig = go.Figure(
         go.Scatter(
             x=xs,

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from churnlab import schema
 from churnlab.errors import MappingError
+from churnlab.i18n import Message
 from churnlab.mapping import Mapping, looks_like_dates, normalise_event_types, normalise_labels
 from churnlab.parsing import (
     clean_ids,
@@ -48,9 +50,29 @@ EVENT_COLUMNS = (
 )
 
 
+# Text that trimming or emptying would change; a column without any is used as it is
+# (no copy: at 10M rows each copy costs seconds and hundreds of MB).
+_UNTRIMMED = r"^\s|\s$|^$"
+# Ids that ``clean_ids`` would change: untrimmed, "123.0", or a word for "missing".
+_UNCLEAN_ID = r"(?i)^\s|\s$|^-?\d+\.0+$|^(nan|null|none|n/a|#n/a|na)?$"
+
+
+def _needs(series: pl.Series, pattern: str) -> bool:
+    return bool(series.str.contains(pattern).any())
+
+
 def _text(series: pl.Series) -> pl.Series:
     """Trimmed strings, empty -> null, for any input dtype."""
+    if series.dtype == pl.String and not _needs(series, _UNTRIMMED):
+        return series
     return series.cast(pl.String, strict=False).str.strip_chars().replace({"": None})
+
+
+def _is_empty(series: pl.Series) -> pl.Series:
+    """True where a value is missing or blank text (typed columns need no text round trip)."""
+    if series.dtype == pl.String:
+        return _text(series).is_null()
+    return series.is_null()
 
 
 def _examples(raw: pl.Series, mask: pl.Series, n: int = 3) -> str:
@@ -76,8 +98,8 @@ _DISTINCT_FROM = 20_000  # below this many rows, parse directly
 def _parse_distinct(series: pl.Series, parse: Callable[[pl.Series], Any]) -> Any:
     """Parse each distinct value once and map back: shop exports repeat values a lot
     (quantities, prices, order times), and parsing text is the costly step."""
-    if series.len() < _DISTINCT_FROM:
-        return parse(series)
+    if series.len() < _DISTINCT_FROM or series.dtype != pl.String:
+        return parse(series)  # typed columns (Parquet, Excel) need no text parsing
     distinct = series.unique()
     if distinct.len() > series.len() // 2:
         return parse(series)
@@ -85,12 +107,14 @@ def _parse_distinct(series: pl.Series, parse: Callable[[pl.Series], Any]) -> Any
     values = series.replace_strict(
         distinct, result.values, default=None, return_dtype=result.values.dtype
     )
-    failed = int((values.is_null() & _text(series).is_not_null()).sum())
+    failed = int((values.is_null() & ~_is_empty(series)).sum())
     return replace(result, values=values, n_failed=failed)
 
 
 def _ids(series: pl.Series) -> pl.Series:
     """``clean_ids`` applied once per distinct value (ids repeat on every event)."""
+    if series.dtype == pl.String and not _needs(series, _UNCLEAN_ID):
+        return series
     if series.len() < _DISTINCT_FROM:
         return clean_ids(series).cast(pl.String)
     distinct = series.unique()
@@ -120,14 +144,13 @@ def _check_columns(raw: RawTable, mapping: Mapping) -> None:
     missing = [c for c in [*mapping.roles.values(), *mapping.attributes] if c not in raw.columns]
     if missing:
         raise MappingError(
-            f"The mapping names columns that are not in {raw.source}: "
-            + ", ".join(f"'{c}'" for c in missing)
-            + ". Columns: "
-            + ", ".join(f"'{c}'" for c in raw.columns)
-            + "."
+            "error.cleaning.missing_columns",
+            source=raw.source,
+            missing=", ".join(f"'{c}'" for c in missing),
+            columns=", ".join(f"'{c}'" for c in raw.columns),
         )
     if schema.CUSTOMER_ID not in mapping.roles:
-        raise MappingError(f"No customer id column is chosen for {raw.source}.")
+        raise MappingError("error.cleaning.no_customer_id", source=raw.source)
 
 
 def _row_filter(keep: pl.Series, drop: pl.Series, reason: str, report: QualityReport) -> pl.Series:
@@ -143,7 +166,17 @@ def _first_copies(frame: pl.DataFrame) -> pl.Series:
     """True for the first copy of every distinct row (exact duplicates after it are False)."""
     if frame.width == 0:
         return pl.Series([True] * frame.height)
-    return frame.select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    # Hash every row first (8 bytes a row); only rows sharing a hash are compared in full,
+    # which keeps the result exact without materialising a struct of every column.
+    candidates = frame.hash_rows().is_duplicated()
+    first = pl.Series(np.ones(frame.height, dtype=bool))
+    if not candidates.any():
+        return first
+    rows = np.flatnonzero(candidates.to_numpy())
+    subset = frame[rows].select(pl.struct(pl.all()).is_first_distinct()).to_series().to_numpy()
+    values = first.to_numpy().copy()
+    values[rows] = subset
+    return pl.Series(values)
 
 
 def prepare(raw: RawTable, mapping: Mapping) -> tuple[pl.DataFrame, QualityReport]:
@@ -157,11 +190,9 @@ def prepare(raw: RawTable, mapping: Mapping) -> tuple[pl.DataFrame, QualityRepor
     report.rows_kept = frame.height
     report.customers = int(frame[schema.CUSTOMER_ID].n_unique()) if frame.height else 0
     if frame.height == 0:
-        report.problems.append(
-            "No usable rows are left after cleaning: check the customer id and time columns."
-        )
+        report.problems.append(Message("quality.problem.no_rows_left"))
     elif report.customers < 2:
-        report.warnings.append("Only one customer was found: check the customer id column.")
+        report.warnings.append(Message("quality.warning.one_customer"))
     log.info("%s: kept %d of %d rows", raw.source, frame.height, raw.rows)
     return frame, report
 
@@ -172,8 +203,7 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
     n = source.height
     if schema.TIMESTAMP not in roles:
         raise MappingError(
-            f"An event log needs a time column, and none was found in {raw.source}.",
-            hint="Choose it with timestamp=COLUMN, or map a label if this is a customer table.",
+            "error.cleaning.no_time", hint="error.cleaning.no_time.hint", source=raw.source
         )
     data: dict[str, pl.Series] = {}
     data[schema.CUSTOMER_ID] = _ids(source[roles[schema.CUSTOMER_ID]]).alias(schema.CUSTOMER_ID)
@@ -181,17 +211,22 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
     parsed = _parse_distinct(raw_time, parse_datetimes)
     data[schema.TIMESTAMP] = _naive_datetime(parsed.values).alias(schema.TIMESTAMP)
     if parsed.detected:
-        report.notes.append(f"Times in '{roles[schema.TIMESTAMP]}' read as: {parsed.detected}.")
+        report.notes.append(
+            Message(
+                "quality.note.time_format",
+                {"column": roles[schema.TIMESTAMP], "formats": parsed.detected},
+            )
+        )
 
     if schema.EVENT_TYPE in roles:
         types = normalise_event_types(source[roles[schema.EVENT_TYPE]])
         empty = int(types.is_null().sum())
         if empty:
-            report.warnings.append(f"Rows without an event type, kept as 'unknown': {empty:,}.")
+            report.warnings.append(Message("quality.warning.no_event_type", {"count": empty}))
         data[schema.EVENT_TYPE] = types.fill_null("unknown").alias(schema.EVENT_TYPE)
     else:
         data[schema.EVENT_TYPE] = pl.repeat(schema.PURCHASE, n, eager=True).alias(schema.EVENT_TYPE)
-        report.notes.append("There is no event-type column: every row is read as a purchase.")
+        report.notes.append(Message("quality.note.all_purchases"))
 
     numbers: dict[str, pl.Series] = {}
     for role in (schema.AMOUNT, schema.QUANTITY, schema.UNIT_PRICE, schema.RATING):
@@ -201,11 +236,15 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         result = _parse_distinct(source[column], parse_numbers)
         numbers[role] = result.values.cast(pl.Float64).alias(role)
         if result.n_failed:
-            bad = result.values.is_null() & _text(source[column]).is_not_null()
-            filled = int(_text(source[column]).is_not_null().sum())
-            message = (
-                f"Values in '{column}' ({role}) that are not numbers: {result.n_failed:,} "
-                f"(examples: {_examples(source[column], bad)})."
+            bad = result.values.is_null() & ~_is_empty(source[column])
+            filled = int((~_is_empty(source[column])).sum())
+            message = Message(
+                f"quality.issue.not_numbers.{role}",
+                {
+                    "column": column,
+                    "count": result.n_failed,
+                    "examples": _examples(source[column], bad),
+                },
             )
             target = report.problems if _share(result.n_failed, filled) > 0.2 else report.warnings
             target.append(message)
@@ -217,9 +256,11 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         amount = price * quantity.fill_null(1.0) if quantity is not None else price
         amount = amount.alias(schema.AMOUNT)
         report.notes.append(
-            "Amounts computed as quantity × unit price."
-            if quantity is not None
-            else "Amounts taken from the unit price (no quantity column)."
+            Message(
+                "quality.note.amount_from_quantity"
+                if quantity is not None
+                else "quality.note.amount_from_price"
+            )
         )
     negative = pl.repeat(False, n, eager=True)
     for series in (amount, quantity):
@@ -234,9 +275,7 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
             .to_series()
             .alias(schema.EVENT_TYPE)
         )
-        report.notes.append(
-            f"Rows with a negative amount or quantity, read as refunds: {n_negative:,}."
-        )
+        report.notes.append(Message("quality.note.refunds", {"count": n_negative}))
     if amount is not None:
         data[schema.AMOUNT] = amount.abs().alias(schema.AMOUNT)
     if quantity is not None:
@@ -259,14 +298,14 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
 
     keep = pl.repeat(True, n, eager=True)
     keep = _row_filter(keep, frame[schema.CUSTOMER_ID].is_null(), "missing_customer_id", report)
-    time_empty = _text(raw_time).is_null()
+    time_empty = _is_empty(raw_time)
     time_bad = frame[schema.TIMESTAMP].is_null() & ~time_empty
     n_bad_time = int((keep & time_bad).sum())
     keep = _row_filter(keep, time_empty, "missing_time", report)
     if n_bad_time:
-        message = (
-            f"Rows with a time that could not be read: {n_bad_time:,} "
-            f"(examples: {_examples(raw_time, keep & time_bad)})."
+        message = Message(
+            "quality.issue.bad_times",
+            {"count": n_bad_time, "examples": _examples(raw_time, keep & time_bad)},
         )
         (report.problems if _share(n_bad_time, n) >= 0.01 else report.warnings).append(message)
     keep = _row_filter(keep, time_bad, "unreadable_time", report)
@@ -275,7 +314,7 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
 
     missing_ids = report.dropped.get("missing_customer_id", 0)
     if missing_ids:
-        message = f"Rows without a customer id, left out: {missing_ids:,}."
+        message = Message("quality.issue.missing_ids", {"count": missing_ids})
         (report.problems if _share(missing_ids, n) > 0.5 else report.warnings).append(message)
     _describe_events(frame, report)
     return frame
@@ -297,24 +336,21 @@ def _describe_events(frame: pl.DataFrame, report: QualityReport) -> None:
         total = frame.filter(pl.col(schema.EVENT_TYPE) == schema.PURCHASE)[schema.AMOUNT].sum()
         report.amount_total = float(total or 0.0)
     if schema.PURCHASE not in report.events_per_type:
-        report.warnings.append(
-            "No purchase events were found: choose which activity counts as staying."
-        )
+        report.warnings.append(Message("quality.warning.no_purchases"))
     if report.date_max is not None and report.date_max > dt.datetime.now() + dt.timedelta(days=2):
         report.warnings.append(
-            f"Some times are in the future (latest: {report.date_max:%Y-%m-%d})."
+            Message("quality.warning.future", {"date": report.date_max.date().isoformat()})
         )
     if report.date_min is not None and report.date_min.year < 1990:
         report.warnings.append(
-            f"Some times are before 1990 (earliest: {report.date_min:%Y-%m-%d}); "
-            "check the time column."
+            Message("quality.warning.before_1990", {"date": report.date_min.date().isoformat()})
         )
     if report.date_min == report.date_max or (
         report.date_max is not None
         and report.date_min is not None
         and report.date_max - report.date_min < dt.timedelta(days=1)
     ):
-        report.warnings.append("All rows fall within one day: churn needs a longer history.")
+        report.warnings.append(Message("quality.warning.one_day"))
 
 
 def _attribute(series: pl.Series, name: str) -> pl.Series:
@@ -361,28 +397,30 @@ def _prepare_customers(raw: RawTable, mapping: Mapping, report: QualityReport) -
 
     if report.dropped.get("missing_customer_id"):
         report.warnings.append(
-            f"Rows without a customer id, left out: {report.dropped['missing_customer_id']:,}."
+            Message("quality.issue.missing_ids", {"count": report.dropped["missing_customer_id"]})
         )
     if report.dropped.get("repeated_customer_id"):
         report.warnings.append(
-            f"Rows repeating a customer id: {report.dropped['repeated_customer_id']:,} "
-            "(the first row of each customer is kept)."
+            Message(
+                "quality.warning.repeated_ids", {"count": report.dropped["repeated_customer_id"]}
+            )
         )
     if schema.LABEL in frame.columns:
         labels = frame[schema.LABEL]
         unlabelled = int(labels.null_count())
         if unlabelled:
-            report.warnings.append(f"{unlabelled:,} customers have no churn label.")
+            report.warnings.append(Message("quality.warning.unlabelled", {"count": unlabelled}))
         counts = labels.drop_nulls().value_counts()
         report.events_per_type = {}
         if counts.height < 2 and frame.height:
-            report.problems.append(
-                "The churn label has only one value: a model needs churned and staying customers."
-            )
+            report.problems.append(Message("quality.problem.one_label"))
         churned = int((labels == 1).sum())
         report.notes.append(
-            f"{churned:,} of {labels.len() - unlabelled:,} labelled customers churned."
+            Message(
+                "quality.note.churned_share",
+                {"churned": churned, "labelled": labels.len() - unlabelled},
+            )
         )
     else:
-        report.notes.append("No churn label: this table adds customer attributes to an event log.")
+        report.notes.append(Message("quality.note.no_label"))
     return frame

@@ -81,7 +81,7 @@ def _run_sample(args: argparse.Namespace) -> int:
     from churnlab.sample import write_sample
 
     if args.customers < 50:
-        raise ChurnlabError("The sample shop needs at least 50 customers.")
+        raise ChurnlabError("error.cli.sample_customers")
     paths = write_sample(args.out, customers=args.customers, seed=args.seed)
     for path in paths:
         print(path)

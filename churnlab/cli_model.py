@@ -76,6 +76,12 @@ def add_model_commands(
     score.add_argument("--top", type=_positive_int, help="keep the N highest-risk customers")
     score.add_argument("--lang", choices=("en", "zh"), default="en", help="language of reasons")
     score.add_argument(
+        "--max-explained",
+        type=_positive_int,
+        default=ScoringConfig().max_explained,
+        help="exact reasons for the N highest-risk customers (default %(default)s)",
+    )
+    score.add_argument(
         "--format", choices=("csv", "xlsx"), help="output format (default: from --out)"
     )
     score.add_argument("--pseudonymize", metavar="SALT", help="replace ids with a keyed hash")
@@ -168,7 +174,7 @@ def _wants_campaign(args: argparse.Namespace) -> bool:
 def _activity(text: str) -> tuple[str, ...]:
     parts = tuple(p.strip().lower() for p in text.split(",") if p.strip())
     if not parts:
-        raise ConfigError("--activity needs purchase, any, or a list of event types.")
+        raise ConfigError("error.cli.activity")
     return parts
 
 
@@ -184,7 +190,7 @@ def _check_output(out: Path, inputs: list[Path]) -> None:
     resolved = out.resolve()
     for path in inputs:
         if path.exists() and path.resolve() == resolved:
-            raise ChurnlabError(f"The output {out} is one of the input files; choose another name.")
+            raise ChurnlabError("error.cli.output_is_input", out=str(out))
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -251,7 +257,7 @@ def training_summary(trained: Any) -> str:
         lines.append(
             f"The model {verdict} the best baseline ({best_name}) by {model_auc - best_auc:+.3f} AUC."
         )
-    for warning in doc.get("warnings", []):
+    for warning in trained.warnings:  # Messages; str() is English
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
 
@@ -268,7 +274,11 @@ def run_score(args: argparse.Namespace) -> int:
     _check_output(args.out, [args.model, *args.files])
     trained = load_model(args.model)
     shop = _load(list(args.files), args)
-    scoring = ScoringConfig(as_of=args.as_of, top=None if _wants_campaign(args) else args.top)
+    scoring = ScoringConfig(
+        as_of=args.as_of,
+        top=None if _wants_campaign(args) else args.top,
+        max_explained=args.max_explained,
+    )
     scored = score(trained, shop, scoring=scoring, lang=args.lang)
     frame = scored.frame
     about = {

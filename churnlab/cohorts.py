@@ -72,12 +72,12 @@ def cohort_retention(
     missing = [c for c in (CUSTOMER_ID, TIMESTAMP, EVENT_TYPE) if c not in events.columns]
     if missing:
         raise DataError(
-            "Cohort retention needs an event log with customer, time and event type "
-            f"(missing: {', '.join(missing)}).",
-            hint="Load an event or order export rather than a customer table.",
+            "error.cohorts.needs_events",
+            hint="error.cohorts.needs_events.hint",
+            missing=", ".join(missing),
         )
     if max_periods < 1:
-        raise DataError("Show at least one month of retention.")
+        raise DataError("error.cohorts.periods")
     qualifying = events.lazy().filter(pl.col(TIMESTAMP).is_not_null())
     if "any" not in activity:
         qualifying = qualifying.filter(pl.col(EVENT_TYPE).is_in(list(activity)))
@@ -85,13 +85,13 @@ def cohort_retention(
     bounds = qualifying.select(month.min().alias("lo"), month.max().alias("hi")).collect()
     if bounds.height == 0 or bounds["lo"][0] is None:
         raise DataError(
-            f"No events of the kind that counts as activity ({', '.join(activity)}) were found, "
-            "so there are no cohorts to show.",
-            hint="Check the event-type mapping or count any activity.",
+            "error.cohorts.no_activity",
+            hint="error.cohorts.no_activity.hint",
+            activity=", ".join(activity),
         )
     first_month, last_month = int(bounds["lo"][0]), int(bounds["hi"][0])
     if last_month - first_month >= _MONTH_SLOTS:
-        raise DataError("The history spans more than 300 years; check the date column.")
+        raise DataError("error.cohorts.span")
     # One integer key per (customer, month): a 52-bit hash of the id and the month
     # offset. Unique on one integer column is several times faster than on
     # (string, int) pairs at 10M events; a hash collision would at worst merge two
@@ -161,7 +161,13 @@ def _as_float(values: object, what: str) -> np.ndarray:
     try:
         array = pl.Series(values).cast(pl.Float64).to_numpy()
     except Exception as exc:  # polars raises several types for non-numbers
-        raise DataError(f"The {what} values for RFM segments must be numbers.") from exc
+        raise DataError(
+            "error.cohorts.recency_not_numbers"
+            if what == "recency"
+            else "error.cohorts.frequency_not_numbers"
+            if what == "frequency"
+            else "error.cohorts.monetary_not_numbers"
+        ) from exc
     return np.asarray(array, dtype=np.float64)
 
 
@@ -203,7 +209,7 @@ def rfm_segments(
     f = _as_float(frequency, "frequency")
     m = _as_float(monetary, "monetary")
     if not len(r) == len(f) == len(m):
-        raise DataError("Recency, frequency and monetary must have one value per customer.")
+        raise DataError("error.cohorts.rfm_lengths")
     r_score = _quintile_score(-r)
     f_score = _quintile_score(f)
     m_score = _quintile_score(m)
@@ -234,9 +240,9 @@ def assign_rfm_segments(frame: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in RFM_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(
-            f"RFM segments need recency, frequency and monetary per customer "
-            f"(missing: {', '.join(missing)}).",
-            hint="Build features from an event log first.",
+            "error.cohorts.rfm_missing",
+            hint="error.cohorts.rfm_missing.hint",
+            missing=", ".join(missing),
         )
     scored = rfm_segments(frame["recency_days"], frame["frequency"], frame["monetary"])
     base = frame.drop([c for c in scored.columns if c in frame.columns])
@@ -256,12 +262,12 @@ def segment_summary(frame: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in ("segment", "monetary") if c not in frame.columns]
     if missing:
         raise DataError(
-            f"The segment summary needs segment and monetary per customer "
-            f"(missing: {', '.join(missing)}).",
-            hint="Assign RFM segments first.",
+            "error.cohorts.summary_missing",
+            hint="error.cohorts.summary_missing.hint",
+            missing=", ".join(missing),
         )
     if frame.height == 0:
-        raise DataError("There are no customers to summarise by segment.")
+        raise DataError("error.cohorts.no_customers")
     money = pl.col("monetary").cast(pl.Float64).fill_null(0.0)
     aggs: list[pl.Expr] = [
         pl.len().cast(pl.Int64).alias("customers"),

@@ -202,10 +202,10 @@ def feature_profile(
     ``missing`` and ``known`` (every category seen, when at most 1000).
     """
     if frame.height == 0:
-        raise DataError("There are no training rows to describe.")
+        raise DataError("error.drift.no_rows")
     absent = [name for name in feature_names if name not in frame.columns]
     if absent:
-        raise DataError(f"These features are not in the data: {', '.join(absent)}.")
+        raise DataError("error.drift.absent_features", names=", ".join(absent))
     wanted = set(categorical)
     numbers = _sorted_numbers(frame, [name for name in feature_names if name not in wanted])
     features: dict[str, dict[str, Any]] = {}
@@ -298,18 +298,12 @@ def drift_report(
     names to the words used in warnings (default: the feature catalogue).
     """
     if not 0 < threshold <= 1:
-        raise ConfigError(
-            f"The missing-value drift threshold must be between 0 and 1, not {threshold}."
-        )
+        raise ConfigError("error.drift.threshold", value=str(threshold))
     features_spec = profile.get("features") if isinstance(profile, dict) else None
     if not isinstance(features_spec, dict) or profile.get("version") != PROFILE_VERSION:
-        raise DataError(
-            "The training data profile saved with the model cannot be read, "
-            "so drift cannot be checked.",
-            hint="Train the model again with this version of churnlab.",
-        )
+        raise DataError("error.drift.bad_profile", hint="error.charts.retrain.hint")
     if frame.height == 0:
-        raise DataError("There are no customers to compare with the training data.")
+        raise DataError("error.drift.no_customers")
     numbers = _sorted_numbers(
         frame,
         [

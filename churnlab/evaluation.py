@@ -32,26 +32,23 @@ def _inputs(y: object, p: object) -> tuple[np.ndarray, np.ndarray]:
     y_arr = np.asarray(y)
     p_arr = np.asarray(p, dtype=np.float64)
     if y_arr.ndim != 1 or p_arr.ndim != 1 or len(y_arr) != len(p_arr):
-        raise DataError("Labels and predictions must be two lists of the same length.")
+        raise DataError("error.evaluation.lengths")
     if len(y_arr) == 0:
-        raise DataError(
-            "There are no customers to evaluate.", "Check the cut-off and the churn definition."
-        )
+        raise DataError("error.evaluation.empty", hint="error.evaluation.empty.hint")
     try:
         y_float = y_arr.astype(np.float64)
     except (TypeError, ValueError) as exc:
-        raise DataError("The churn labels must be 0 (stayed) or 1 (churned).") from exc
+        raise DataError("error.evaluation.labels") from exc
     if np.any(~np.isin(y_float, (0.0, 1.0))):
-        raise DataError("The churn labels must be 0 (stayed) or 1 (churned).")
+        raise DataError("error.evaluation.labels")
     if not np.all(np.isfinite(p_arr)) or p_arr.min() < 0 or p_arr.max() > 1:
-        raise DataError("Predicted probabilities must be numbers between 0 and 1.")
+        raise DataError("error.evaluation.probabilities")
     y_int = y_float.astype(np.int64)
     positives = int(y_int.sum())
     if positives == 0 or positives == len(y_int):
-        kind = "churned" if positives else "stayed"
         raise DataError(
-            f"Every evaluated customer {kind}, so the model cannot be judged on these rows.",
-            "Choose another cut-off date or a longer history.",
+            "error.evaluation.all_churned" if positives else "error.evaluation.all_stayed",
+            hint="error.evaluation.one_class.hint",
         )
     return y_int, p_arr
 
@@ -109,7 +106,7 @@ def confusion_at(y: object, p: object, threshold: float) -> dict[str, float | in
     y_arr = np.asarray(y).astype(np.int64)
     p_arr = np.asarray(p, dtype=np.float64)
     if y_arr.shape != p_arr.shape:
-        raise DataError("Labels and predictions must be two lists of the same length.")
+        raise DataError("error.evaluation.lengths")
     c = _counts(y_arr, p_arr >= threshold)
     precision, recall, f1 = _prf(c)
     flagged = c["tp"] + c["fp"]

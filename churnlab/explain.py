@@ -23,7 +23,8 @@ def global_importance(
     """Features ranked by mean |SHAP|, with each one's share of the total."""
     values = np.asarray(shap_values, dtype=float)
     if values.ndim != 2 or values.shape[1] != len(feature_names):
-        raise DataError("The explanations do not match the model's features.")
+        raise DataError("error.explain.shape")
+    values = values[np.isfinite(values).all(axis=1)]  # rows not explained hold NaN
     if values.shape[0] > IMPORTANCE_SAMPLE:
         rows = np.random.default_rng(seed).choice(values.shape[0], IMPORTANCE_SAMPLE, replace=False)
         values = values[np.sort(rows)]
@@ -46,11 +47,12 @@ def dependence_data(
 ) -> pl.DataFrame:
     """One feature's values beside its SHAP values, for a dependence plot."""
     if name not in feature_names:
-        raise DataError(f"'{name}' is not one of the model's features.")
+        raise DataError("error.explain.unknown_feature", name=name)
     index = feature_names.index(name)
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {"value": features.get_column(name), "shap": np.asarray(shap_values)[:, index]}
     )
+    return frame.filter(pl.col("shap").is_not_nan())  # rows not explained hold NaN
 
 
 def top_driver_descriptions(importance: pl.DataFrame, lang: str = "en", top: int = 3) -> list[str]:

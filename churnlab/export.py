@@ -43,7 +43,7 @@ def neutralise_text(frame: pl.DataFrame) -> pl.DataFrame:
 def atomic_write(path: Path, data: bytes) -> Path:
     path = Path(path)
     if path.is_dir():
-        raise ChurnlabError(f"{path} is a folder; give a file name for the list.")
+        raise ChurnlabError("error.export.folder", path=str(path))
     directory = path.parent if str(path.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
@@ -147,7 +147,7 @@ def write_list(
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in EXCEL_FORMATS:
-        raise ChurnlabError(f"Lists can be written as csv or xlsx, not '{fmt}'.")
+        raise ChurnlabError("error.export.format", format=str(fmt))
     if fmt == "csv":
         return atomic_write(path, csv_bytes(frame))
     return atomic_write(path, xlsx_bytes(frame, column_notes=column_notes, about=about))
@@ -164,7 +164,7 @@ def pseudonymise_ids(frame: pl.DataFrame, salt: str, column: str = "customer_id"
     import hmac
 
     if not salt:
-        raise ChurnlabError("Pseudonymising ids needs a non-empty secret (salt).")
+        raise ChurnlabError("error.export.no_salt")
     key = salt.encode("utf-8")
     ids = frame.get_column(column).cast(pl.String)
     mapping = {

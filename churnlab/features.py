@@ -665,7 +665,7 @@ def build_scoring_set(
         elif events.height:
             as_of = events.get_column(TIMESTAMP).max().date() + dt.timedelta(days=1)
         else:
-            raise DataError("The event log has no rows, so there is nobody to score.")
+            raise DataError("error.features.no_events_to_score")
     past = events.filter(pl.col(TIMESTAMP) < to_datetime(as_of))
     vocab = vocabulary(past)
     frame, names, cats = build_features_with_names(past, customers, [as_of], definition, vocab)
@@ -709,14 +709,16 @@ def build_table_set(
         return _table_features(table, label)
     if label not in customers.columns:
         raise DataError(
-            f"The customer table has no “{label}” column saying who churned.",
-            hint="Map the churn column (yes/no, 1/0) to the label role, or upload an event log.",
+            "error.features.no_label_column",
+            hint="error.features.no_label_column.hint",
+            label=label,
         )
     labels = customers.get_column(label)
     if not labels.dtype.is_numeric() and labels.dtype != pl.Boolean:
         raise DataError(
-            f"The “{label}” column must say 1 (churned) or 0 (stayed).",
-            hint="Map it again so churnlab can turn its values into yes/no.",
+            "error.features.label_not_binary",
+            hint="error.features.label_not_binary.hint",
+            label=label,
         )
     table = customers.filter(pl.col(label).is_not_null())
     dropped = customers.height - table.height
@@ -725,14 +727,12 @@ def build_table_set(
     values = set(table.get_column(label).cast(pl.Int8).unique().to_list())
     if not values <= {0, 1}:
         raise DataError(
-            f"The “{label}” column holds values other than 1 (churned) and 0 (stayed).",
-            hint="Map it again so churnlab can turn its values into yes/no.",
+            "error.features.label_other_values",
+            hint="error.features.label_not_binary.hint",
+            label=label,
         )
     if len(values) < 2:
-        raise DataError(
-            "Every customer in the table has the same churn label, so there is nothing to learn.",
-            hint="Upload a table with both churned and retained customers.",
-        )
+        raise DataError("error.features.one_label", hint="error.features.one_label.hint")
     return _table_features(table, label)
 
 
@@ -740,10 +740,7 @@ def _table_features(table: pl.DataFrame, label: str) -> FeatureSet:
     source = table.rename({label: LABEL}) if label != LABEL else table
     plan = _attribute_plan(source, ())
     if not plan:
-        raise DataError(
-            "The customer table has no columns that could describe a customer.",
-            hint="Add attributes such as tier, city, signup date or number of orders.",
-        )
+        raise DataError("error.features.no_attributes", hint="error.features.no_attributes.hint")
     dates = [pl.col(c).cast(pl.Date).max() for c, _, kind in plan if kind == "date"]
     reference = pl.lit(None, pl.Date)
     if dates:

@@ -6,6 +6,7 @@ This is the one entry point the CLI and the pages use to turn uploads into ``Sho
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -84,8 +85,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         role = role.strip()
         if not sep or not role:
             raise MappingError(
-                f"'{pair}' is not a role=column pair.",
-                hint="Write it like --map customer_id=CustomerID.",
+                "error.loading.bad_pair", hint="error.loading.bad_pair.hint", pair=pair
             )
         out[role] = column.strip()
     return out
@@ -104,7 +104,15 @@ def load_table(
     if overrides:
         mapping = apply_overrides(mapping, overrides, raw)
     frame, report = prepare(raw, mapping)
-    return LoadedTable(raw=raw, mapping=mapping, frame=frame, report=report)
+    return LoadedTable(raw=_preview(raw), mapping=mapping, frame=frame, report=report)
+
+
+PREVIEW_ROWS = 200
+
+
+def _preview(raw: RawTable) -> RawTable:
+    """The raw table cut to a preview once cleaned: its columns stay, its memory goes."""
+    return dataclasses.replace(raw, frame=raw.frame.head(PREVIEW_ROWS))
 
 
 def _join_customers(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -130,9 +138,7 @@ def _join_customers(frames: list[pl.DataFrame]) -> pl.DataFrame:
 def combine(tables: list[LoadedTable], source: str | None = None) -> ShopData:
     """Put loaded files together: event logs stacked, customer tables joined on customer_id."""
     if not tables:
-        raise DataError(
-            "No table was loaded.", hint="Upload at least one event log or customer table."
-        )
+        raise DataError("error.loading.no_table", hint="error.loading.no_table.hint")
     event_frames = [t.frame for t in tables if t.mapping.kind == schema.EVENTS]
     customer_frames = [t.frame for t in tables if t.mapping.kind == schema.CUSTOMERS]
     events = pl.concat(event_frames, how="diagonal_relaxed") if event_frames else None
@@ -150,7 +156,8 @@ def combine(tables: list[LoadedTable], source: str | None = None) -> ShopData:
         0 if events is None else events.height,
         0 if customers is None else customers.height,
     )
-    return ShopData(events=events, customers=customers, tables=list(tables), source=source)
+    previews = [dataclasses.replace(t, frame=t.frame.head(PREVIEW_ROWS)) for t in tables]
+    return ShopData(events=events, customers=customers, tables=previews, source=source)
 
 
 def _canonical_event_order() -> tuple[str, ...]:
@@ -167,7 +174,7 @@ def load_files(
 ) -> ShopData:
     """Load several exports; each override applies to the files that have its column."""
     if not paths:
-        raise DataError("No file was given.", hint="Give at least one export file.")
+        raise DataError("error.loading.no_file", hint="error.loading.no_file.hint")
     tables: list[LoadedTable] = []
     used: set[str] = set()
     for path in paths:
@@ -181,11 +188,13 @@ def load_files(
             if mine:
                 mapping = apply_overrides(mapping, mine, raw)
         frame, report = prepare(raw, mapping)
-        tables.append(LoadedTable(raw=raw, mapping=mapping, frame=frame, report=report))
+        tables.append(LoadedTable(raw=_preview(raw), mapping=mapping, frame=frame, report=report))
+        del raw, frame  # free the full raw frame before the next file is read
     unused = [f"{r}={c}" for r, c in (overrides or {}).items() if r not in used]
     if unused:
         raise MappingError(
-            "No file has the column named in: " + ", ".join(unused) + ".",
-            hint="Check the spelling of the column (it must match the file's header).",
+            "error.loading.unused_columns",
+            hint="error.loading.unused_columns.hint",
+            pairs=", ".join(unused),
         )
     return combine(tables)

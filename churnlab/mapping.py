@@ -16,6 +16,7 @@ import polars as pl
 
 from churnlab import schema
 from churnlab.errors import MappingError
+from churnlab.i18n import Message
 from churnlab.reading import RawTable
 from churnlab.schema import FileKind
 
@@ -211,7 +212,7 @@ class Mapping:
     kind: FileKind
     roles: dict[str, str]  # role -> column name as in the file
     attributes: list[str] = field(default_factory=list)  # customer tables: kept columns
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def normalise_name(name: str) -> str:
@@ -268,7 +269,7 @@ def _looks_like_event_types(series: pl.Series) -> bool:
     return known >= 0.5 * values.len()
 
 
-def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[str]) -> None:
+def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[Message]) -> None:
     """Guess roles the names did not reveal from the values (dates, event words, id repeats)."""
     frame = raw.frame
     weak = roles.get(schema.EVENT_TYPE)
@@ -279,20 +280,20 @@ def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[str]) ->
     ):
         # A generic name such as "Type" or "Action" whose values are not event words.
         del roles[schema.EVENT_TYPE]
-        notes.append(f"'{weak}' does not hold event types (view, cart, purchase...); not used.")
+        notes.append(Message("quality.note.not_event_types", {"column": weak}))
     free = [c for c in frame.columns if c not in roles.values()]
     if schema.EVENT_TYPE not in roles:
         for column in free:
             if frame[column].dtype == pl.String and _looks_like_event_types(frame[column]):
                 roles[schema.EVENT_TYPE] = column
-                notes.append(f"'{column}' looks like event types from its values.")
+                notes.append(Message("quality.note.event_types_from_values", {"column": column}))
                 free.remove(column)
                 break
     if schema.TIMESTAMP not in roles:
         for column in free:
             if looks_like_dates(frame[column], column):
                 roles[schema.TIMESTAMP] = column
-                notes.append(f"'{column}' holds dates, so it is used as the time of each row.")
+                notes.append(Message("quality.note.dates_as_time", {"column": column}))
                 free.remove(column)
                 break
     if schema.CUSTOMER_ID not in roles:
@@ -312,7 +313,7 @@ def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[str]) ->
                 best = (score, column)
         if best is not None:
             roles[schema.CUSTOMER_ID] = best[1]
-            notes.append(f"'{best[1]}' was taken as the customer id from its values; check it.")
+            notes.append(Message("quality.note.id_from_values", {"column": best[1]}))
 
 
 def looks_like_dates(series: pl.Series, name: str | None = None) -> bool:
@@ -337,11 +338,11 @@ def _is_label(series: pl.Series) -> bool:
     return _strings(series).drop_nulls().n_unique() == 2
 
 
-def _decide_kind(raw: RawTable, roles: dict[str, str], notes: list[str]) -> FileKind:
+def _decide_kind(raw: RawTable, roles: dict[str, str], notes: list[Message]) -> FileKind:
     frame = raw.frame
     label = roles.get(schema.LABEL)
     if label is not None and _is_label(frame[label]):
-        notes.append(f"'{label}' looks like a churn label, so this is a customer table.")
+        notes.append(Message("quality.note.label_found", {"column": label}))
         return schema.CUSTOMERS
     ids = _strings(frame[roles[schema.CUSTOMER_ID]]).drop_nulls()
     unique_share = ids.n_unique() / max(ids.len(), 1)
@@ -359,16 +360,10 @@ def _decide_kind(raw: RawTable, roles: dict[str, str], notes: list[str]) -> File
             schema.UNIT_PRICE,
         )
     ):
-        notes.append(
-            "Each customer appears about once, but the file has times and order columns, "
-            "so it is read as an event log."
-        )
+        notes.append(Message("quality.note.read_as_events"))
         return schema.EVENTS
     if unique_share < 0.95:
-        notes.append(
-            "Customer ids repeat but there is no time column, so the file is read as a "
-            "customer table (one row per customer is kept)."
-        )
+        notes.append(Message("quality.note.read_as_customers"))
     return schema.CUSTOMERS
 
 
@@ -386,19 +381,18 @@ def _shape(raw: RawTable, kind: FileKind, roles: dict[str, str]) -> Mapping:
 def detect_mapping(raw: RawTable) -> Mapping:
     """Find the role of each column and whether the file is an event log or a customer table."""
     roles = _match_by_name(raw.columns)
-    notes: list[str] = []
+    notes: list[Message] = []
     _fill_from_values(raw, roles, notes)
     if schema.CUSTOMER_ID not in roles:
         shown = ", ".join(f"'{c}'" for c in raw.columns[:30])
-        raise MappingError(
-            f"No column looks like a customer id in {raw.source}. Columns found: {shown}."
-        )
+        raise MappingError("error.mapping.no_customer_id", source=raw.source, columns=shown)
     kind = _decide_kind(raw, roles, notes)
     mapping = _shape(raw, kind, roles)
     if kind == schema.EVENTS:
         ignored = [c for c in raw.columns if c not in mapping.roles.values()]
         if ignored:
-            notes.append("Not used: " + ", ".join(f"'{c}'" for c in ignored) + ".")
+            shown = ", ".join(f"'{c}'" for c in ignored)
+            notes.append(Message("quality.note.not_used", {"columns": shown}))
     mapping.notes = notes
     log.debug("detected %s mapping for %s: %s", kind, raw.source, mapping.roles)
     return mapping
@@ -416,16 +410,18 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str], raw: RawTable) 
     for role, column in overrides.items():
         if role not in valid_roles:
             raise MappingError(
-                f"'{role}' is not a role churnlab knows. Valid roles: {', '.join(valid_roles)}."
+                "error.mapping.unknown_role", role=role, roles=", ".join(valid_roles)
             )
         if role == "kind":
             if column not in (schema.EVENTS, schema.CUSTOMERS):
                 raise MappingError(
-                    f"The kind must be 'events' or 'customers', not '{column}'.", hint=""
+                    "error.mapping.bad_kind", hint="error.mapping.bad_kind.hint", kind=column
                 )
         elif column and column not in raw.columns:
             shown = ", ".join(f"'{c}'" for c in raw.columns)
-            raise MappingError(f"There is no column '{column}' in {raw.source}. Columns: {shown}.")
+            raise MappingError(
+                "error.mapping.no_such_column", column=column, source=raw.source, columns=shown
+            )
     kind: FileKind = mapping.kind
     if "kind" in overrides:
         kind = overrides["kind"]  # type: ignore[assignment]
@@ -446,13 +442,14 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str], raw: RawTable) 
         if column:
             roles[role] = column
     if schema.CUSTOMER_ID not in roles:
-        raise MappingError("A customer id column is needed; choose one with customer_id=COLUMN.")
+        raise MappingError("error.mapping.customer_id_needed")
     result = _shape(raw, kind, roles)
     result.notes = [
         *mapping.notes,
-        "Column roles were set by hand: "
-        + ", ".join(f"{r}={c}" for r, c in overrides.items())
-        + ".",
+        Message(
+            "quality.note.set_by_hand",
+            {"pairs": ", ".join(f"{r}={c}" for r, c in overrides.items())},
+        ),
     ]
     return result
 
@@ -484,7 +481,9 @@ def normalise_labels(series: pl.Series) -> pl.Series:
     if unknown:
         shown = ", ".join(f"'{v}'" for v in sorted(unknown)[:8])
         raise MappingError(
-            f"The churn label column '{series.name}' has values churnlab cannot read: {shown}.",
-            hint="Use 1/0, yes/no or 流失/未流失, or choose another label column (label=COLUMN).",
+            "error.mapping.bad_labels",
+            hint="error.mapping.bad_labels.hint",
+            column=series.name,
+            values=shown,
         )
     return cleaned.replace_strict(table, default=None, return_dtype=pl.Int8).alias(series.name)

@@ -36,10 +36,13 @@ import xgboost as xgb
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
 from churnlab.features import RFM_FEATURES
+from churnlab.i18n import Message
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[float, str], None]
+#: progress(fraction, step): fraction 0..1 done; step is a ``Message`` (``progress.*`` key)
+#: for the app to show in the user's language (``str(step)`` is English).
+Progress = Callable[[float, Message], None]
 
 NTHREAD = 2
 MAX_CATEGORIES = 200
@@ -139,21 +142,41 @@ def platt(z: np.ndarray, y: np.ndarray, max_iter: int = 100) -> tuple[float, flo
 
 def _check_labels(y: np.ndarray, what: str) -> np.ndarray:
     y = np.asarray(y)
+    training = what == "training"  # otherwise "validation"
     if y.ndim != 1:
-        raise DataError(f"The {what} labels must be one value per customer.")
+        raise DataError(
+            "error.model.labels_shape.training"
+            if training
+            else "error.model.labels_shape.validation"
+        )
     if len(y) == 0:
-        raise DataError(f"There are no {what} rows.", "Check the churn definition and the data.")
+        raise DataError(
+            "error.model.no_rows.training" if training else "error.model.no_rows.validation",
+            hint="error.model.no_rows.hint",
+        )
     if np.any(~np.isin(y, (0, 1))):
         raise DataError(
-            f"The {what} labels must be 0 (stayed) or 1 (churned).",
-            "Map the churn column to yes/no values.",
+            "error.model.labels_values.training"
+            if training
+            else "error.model.labels_values.validation",
+            hint="error.model.labels_values.hint",
         )
     y = y.astype(np.int8)
     if y.min() == y.max():
-        kind = "churned" if y[0] == 1 else "stayed"
+        churned = bool(y[0] == 1)
         raise DataError(
-            f"Every customer in the {what} rows {kind}, so there is nothing to learn.",
-            "Use a longer history, another horizon or another cut-off date.",
+            (
+                "error.model.one_class.training.churned"
+                if churned
+                else "error.model.one_class.training.stayed"
+            )
+            if training
+            else (
+                "error.model.one_class.validation.churned"
+                if churned
+                else "error.model.one_class.validation.stayed"
+            ),
+            hint="error.model.one_class.hint",
         )
     return y
 
@@ -189,8 +212,9 @@ class _Encoder:
         unknown = [c for c in categorical if c not in X.columns]
         if unknown:
             raise ModelError(
-                f"The categorical feature(s) {', '.join(unknown)} are not in the data.",
-                "Rebuild the features.",
+                "error.model.unknown_categorical",
+                hint="error.model.unknown_categorical.hint",
+                names=", ".join(unknown),
             )
         categories: dict[str, list[str]] = {}
         for col in categorical:
@@ -209,8 +233,10 @@ class _Encoder:
             dtype = X.schema[col]
             if not (dtype.is_numeric() or dtype == pl.Boolean):
                 raise ModelError(
-                    f"The feature '{col}' is neither a number nor a listed category ({dtype}).",
-                    "Mark text columns as categorical or drop them.",
+                    "error.model.bad_feature_type",
+                    hint="error.model.bad_feature_type.hint",
+                    column=col,
+                    dtype=str(dtype),
                 )
         return cls(list(X.columns), categories)
 
@@ -222,8 +248,10 @@ class _Encoder:
         if missing:
             shown = ", ".join(missing[:5])
             raise ModelError(
-                f"The data lacks {len(missing)} feature(s) the model needs: {shown}.",
-                "Score data built with the same feature settings as the training data.",
+                "error.model.missing_features",
+                hint="error.model.missing_features.hint",
+                count=len(missing),
+                names=shown,
             )
         exprs = []
         for col in self.feature_names:
@@ -296,7 +324,7 @@ class LinearPrior:
         self.centres = [float(v) for v in centres]
         sizes = {len(self.means), len(self.scales), len(self.coef), len(self.centres)}
         if not self.features or sizes != {len(self.features)}:
-            raise ModelError("The linear prior of the model is inconsistent.")
+            raise ModelError("error.model.bad_prior")
 
     @staticmethod
     def columns(X: pl.DataFrame, categorical: list[str]) -> list[str]:
@@ -314,8 +342,9 @@ class LinearPrior:
         missing = [c for c in features if c not in X.columns]
         if missing:
             raise ModelError(
-                f"The data lacks the feature(s) {', '.join(missing)} the model needs.",
-                "Score data built with the same feature settings as the training data.",
+                "error.model.missing_prior_features",
+                hint="error.model.missing_features.hint",
+                names=", ".join(missing),
             )
         raw = X.select([pl.col(c).cast(pl.Float64) for c in features]).to_numpy()
         raw = np.asarray(raw, dtype=np.float64).reshape(len(X), len(features))
@@ -464,20 +493,20 @@ class ChurnModel:
         config = self.config or TrainingConfig()
         y = _check_labels(y, "training")
         if len(X) != len(y):
-            raise ModelError("The features and the labels have different numbers of rows.")
+            raise ModelError("error.model.rows_mismatch")
         encoder = _Encoder.learn(X, list(categorical))
         spw = _scale_pos_weight(y)
         merged = {**DEFAULT_PARAMS, **(params or {})}
         xparams = _xgb_params(merged, spw, config.seed)
         if progress:
-            progress(0.0, "Fitting the model")
+            progress(0.0, Message("progress.fitting"))
         use_prior = linear_prior and bool(merged.get(PRIOR_PARAM, True))
         prior = _fit_prior(X, y, list(encoder.categories), spw, use_prior)
         dtrain = encoder.dmatrix(X, y, base_margin=_prior_margin(prior, X))
         dvalid = None
         if X_valid is not None:
             if y_valid is None:
-                raise ModelError("Validation rows were given without their labels.")
+                raise ModelError("error.model.valid_without_labels")
             y_valid = np.asarray(y_valid).astype(np.int8)
             dvalid = encoder.dmatrix(
                 X_valid,
@@ -507,7 +536,7 @@ class ChurnModel:
         if X_valid is not None and y_valid is not None and len(np.unique(y_valid)) == 2:
             self.calibrate(X_valid, y_valid)
         if progress:
-            progress(1.0, "Model fitted")
+            progress(1.0, Message("progress.fitted"))
         return self
 
     def calibrate(self, X: pl.DataFrame, y: np.ndarray) -> ChurnModel:
@@ -526,10 +555,7 @@ class ChurnModel:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "booster_"):
-            raise ModelError(
-                "The churn model has not been trained yet.",
-                "Train the model (or load a saved bundle) before scoring customers.",
-            )
+            raise ModelError("error.model.not_trained", hint="error.model.not_trained.hint")
 
     def _dmatrix(self, X: pl.DataFrame) -> xgb.DMatrix:
         self._check_fitted()
@@ -645,7 +671,7 @@ class ChurnModel:
             ):
                 raise ValueError("the linear prior uses features the model does not list")
         except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"The saved model state is incomplete ({exc}).") from exc
+            raise ModelError("error.model.bad_state", error=str(exc)) from exc
         model._encoder = _Encoder(model.feature_names_, model.categories_)
         return model
 
@@ -733,7 +759,9 @@ def tune(
         X_train = X_train[idx]
         y_train = y_train[idx]
         if y_train.min() == y_train.max():
-            raise DataError("The tuning sample holds only one class.", "Raise max_tuning_rows.")
+            raise DataError(
+                "error.model.tuning_one_class", hint="error.model.tuning_one_class.hint"
+            )
         logger.info("tuning on a sample of %d rows", len(idx))
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
@@ -799,10 +827,13 @@ def tune(
         if progress:
             progress(
                 min(1.0, (i + 1) / config.max_trials),
-                f"Tried {i + 1} parameter set(s); best log loss {best['valid_logloss']:.4f}",
+                Message(
+                    "progress.trial",
+                    {"tried": i + 1, "logloss": float(best["valid_logloss"])},
+                ),
             )
     if best is None:  # max_trials < 1 is refused by TrainingConfig.validate
-        raise ModelError("No parameter set was tried.", "Set max_trials to at least 1.")
+        raise ModelError("error.model.no_trials", hint="error.model.no_trials.hint")
     chosen = _simplest_good_enough(trials)
     return dict(chosen["params"]), int(chosen["n_trees"]), trials
 

@@ -28,6 +28,7 @@ from churnlab.features import (
     build_table_set,
     build_training_set,
 )
+from churnlab.i18n import Message
 from churnlab.loading import ShopData
 from churnlab.model import ChurnModel
 from churnlab.reasons import reasons_for_rows
@@ -36,7 +37,9 @@ from churnlab.training import TrainResult, train_on_feature_set
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[float, str], None]
+#: progress(fraction, step): fraction 0..1 done; step is a ``Message`` (``progress.*`` key)
+#: for the app to show in the user's language (``str(step)`` is English).
+Progress = Callable[[float, Message], None]
 
 #: Columns of the scored list that describe a customer's value, when the features have them.
 VALUE_COLUMNS: tuple[str, ...] = ("monetary", "recency_days", "frequency")
@@ -75,6 +78,11 @@ class TrainedModel:
     def metrics(self) -> dict[str, dict[str, Any]]:
         return self.document["metrics"]
 
+    @property
+    def warnings(self) -> list[Message]:
+        """The training warnings, to show in the reader's language (``str()`` is English)."""
+        return [warning_from_dict(item) for item in self.document.get("warnings", [])]
+
 
 @dataclass
 class ScoredList:
@@ -88,6 +96,28 @@ class ScoredList:
     as_of: dt.date | None
     drift: DriftReport | None
     warnings: list[str] = field(default_factory=list)
+    explained: np.ndarray | None = None
+    """Which rows hold exact SHAP values (None: all). Rows not explained hold NaN and
+    empty reasons; ``explain_customer`` computes them on demand."""
+
+    def explained_mask(self) -> np.ndarray:
+        """Boolean mask of the rows with SHAP values (for importance and beeswarm charts)."""
+        if self.explained is None:
+            return np.ones(len(self.shap_values), dtype=bool)
+        return self.explained
+
+
+def warning_to_dict(message: Message) -> dict[str, Any]:
+    """A warning as JSON for the bundle: its key and values, so it can be read in any language."""
+    return {"key": message.key, "values": dict(message.values)}
+
+
+def warning_from_dict(item: Any) -> Message:
+    """The inverse of ``warning_to_dict``; an English sentence from an older bundle is kept as is."""
+    if isinstance(item, dict) and isinstance(item.get("key"), str):
+        values = item.get("values")
+        return Message(item["key"], dict(values) if isinstance(values, dict) else {})
+    return Message(str(item))
 
 
 def definition_to_dict(definition: ChurnDefinition) -> dict[str, Any]:
@@ -133,7 +163,7 @@ def train(
     training = settings.training.validate()
     report = progress or (lambda fraction, message: None)
 
-    report(0.02, "Building features")
+    report(0.02, Message("progress.features"))
     if shop.events is not None:
         feature_set = build_training_set(shop.events, shop.customers, definition)
         mode = "events"
@@ -142,15 +172,14 @@ def train(
         mode = "table"
     else:
         raise DataError(
-            "There is nothing to learn from: the files hold no event log and no churn label.",
-            hint="Upload an event or order log, or a customer table with a churn column.",
+            "error.pipeline.nothing_to_learn", hint="error.pipeline.nothing_to_learn.hint"
         )
 
-    def training_progress(fraction: float, message: str) -> None:
+    def training_progress(fraction: float, message: Message) -> None:
         report(0.1 + 0.85 * fraction, message)
 
     result = train_on_feature_set(feature_set, training, progress=training_progress)
-    report(0.96, "Profiling the training data")
+    report(0.96, Message("progress.profiling"))
     profile = feature_profile(
         _latest_snapshot(feature_set),
         [n for n in feature_set.feature_names if not is_calendar_feature(n)],
@@ -178,10 +207,10 @@ def train(
         "cutoff_stats": result.cutoff_stats,
         "plan": _plan_to_dict(plan),
         "profile": profile,
-        "warnings": list(result.warnings),
+        "warnings": [warning_to_dict(warning) for warning in result.warnings],
         "eval_predictions": _eval_predictions_to_dict(result.eval_predictions),
     }
-    report(1.0, "Done")
+    report(1.0, Message("progress.done"))
     return TrainedModel(result.model, document, result, feature_set)
 
 
@@ -257,10 +286,7 @@ def evaluation_rfm(trained: TrainedModel, shop: ShopData) -> pl.DataFrame | None
 def _scoring_set(trained: TrainedModel, shop: ShopData, as_of: dt.date | None) -> FeatureSet:
     if trained.mode == "events":
         if shop.events is None:
-            raise DataError(
-                "This model was trained on an event log, but these files hold no events.",
-                hint="Score an export of the same kind as the one the model learned from.",
-            )
+            raise DataError("error.pipeline.no_events", hint="error.pipeline.no_events.hint")
         return build_scoring_set(
             shop.events,
             shop.customers,
@@ -270,10 +296,7 @@ def _scoring_set(trained: TrainedModel, shop: ShopData, as_of: dt.date | None) -
             categorical=trained.categorical,
         )
     if shop.customers is None:
-        raise DataError(
-            "This model was trained on a customer table, but these files hold none.",
-            hint="Score a customer table with the same columns as the training one.",
-        )
+        raise DataError("error.pipeline.no_customers", hint="error.pipeline.no_customers.hint")
     customers = shop.customers
     if LABEL not in customers.columns:
         customers = customers.with_columns(pl.lit(None, dtype=pl.Int8).alias(LABEL))
@@ -285,9 +308,11 @@ def _align_features(frame: pl.DataFrame, trained: TrainedModel) -> pl.DataFrame:
     missing = [name for name in trained.feature_names if name not in frame.columns]
     if len(missing) > len(trained.feature_names) // 2:
         raise DataError(
-            f"These files lack most of what the model uses ({len(missing)} of "
-            f"{len(trained.feature_names)} features), e.g. {', '.join(missing[:3])}.",
-            hint="Score an export with the same columns as the training data.",
+            "error.pipeline.missing_features",
+            hint="error.pipeline.missing_features.hint",
+            missing=len(missing),
+            total=len(trained.feature_names),
+            names=", ".join(missing[:3]),
         )
     columns = []
     for name in trained.feature_names:
@@ -310,24 +335,31 @@ def score(
     """Score today's customers (as of the end of the data unless a date is given)."""
     scoring = scoring or ScoringConfig()
     report = progress or (lambda fraction, message: None)
-    report(0.05, "Building today's features")
+    report(0.05, Message("progress.scoring_features"))
     feature_set = _scoring_set(trained, shop, scoring.as_of)
     if feature_set.frame.height == 0:
-        raise DataError(
-            "No customer is active in the look-back window before the scoring date.",
-            hint="Choose a later date, or a longer look-back when training.",
-        )
+        raise DataError("error.pipeline.nobody_active", hint="error.pipeline.nobody_active.hint")
     X = _align_features(feature_set.frame, trained)
-    report(0.4, "Scoring")
+    report(0.4, Message("progress.scoring"))
     probability = trained.model.predict_proba(X)
-    report(0.6, "Explaining each score")
-    contributions, base_value = _explain(trained.model, X, probability, scoring.max_explained)
-    reasons = reasons_for_rows(
-        X, contributions, trained.feature_names, k=scoring.reasons, lang=lang
-    )
+    report(0.6, Message("progress.explaining"))
+    ids = feature_set.frame.get_column(CUSTOMER_ID)
+    order = np.lexsort((ids.to_numpy().astype(str), -probability))
+    rows = explained_rows(order, scoring.max_explained, scoring.explain_sample)
+    contributions, base_value = _explain(trained.model, X, rows)
+    reasons: list[list[str]] = [[] for _ in range(len(probability))]
+    for row, texts in zip(
+        rows,
+        reasons_for_rows(
+            X[rows], contributions[rows], trained.feature_names, k=scoring.reasons, lang=lang
+        ),
+        strict=True,
+    ):
+        reasons[row] = texts
+    explained = np.zeros(len(probability), dtype=bool)
+    explained[rows] = True
     bands = risk_bands(probability, trained.base_rate, scoring.band_odds_ratio)
 
-    ids = feature_set.frame.get_column(CUSTOMER_ID)
     columns: dict[str, Any] = {
         CUSTOMER_ID: ids,
         "churn_probability": np.round(probability, 6),
@@ -339,7 +371,6 @@ def score(
     for name in VALUE_COLUMNS:
         if name in feature_set.frame.columns:
             frame = frame.with_columns(feature_set.frame.get_column(name).alias(name))
-    order = np.lexsort((ids.to_numpy().astype(str), -probability))
     frame = frame[order].with_row_index("rank", offset=1)
     frame = frame.select(
         CUSTOMER_ID,
@@ -354,12 +385,14 @@ def score(
     )
     features = feature_set.frame[order]
     shap_sorted = contributions[order]
+    explained_sorted = explained[order]
     if scoring.top is not None:
         frame = frame.head(scoring.top)
         features = features.head(scoring.top)
         shap_sorted = shap_sorted[: scoring.top]
+        explained_sorted = explained_sorted[: scoring.top]
 
-    report(0.9, "Checking for drift")
+    report(0.9, Message("progress.drift"))
     drift = (
         drift_report(trained.document["profile"], X, lang=lang)
         if trained.document.get("profile")
@@ -367,7 +400,7 @@ def score(
     )
     warnings = list(drift.warnings) if drift else []
     as_of = _scoring_date(feature_set)
-    report(1.0, "Done")
+    report(1.0, Message("progress.done"))
     return ScoredList(
         frame=frame,
         features=features,
@@ -377,24 +410,43 @@ def score(
         as_of=as_of,
         drift=drift,
         warnings=warnings,
+        explained=None if explained_sorted.all() else explained_sorted,
     )
 
 
-def _explain(
-    model: ChurnModel, X: pl.DataFrame, probability: np.ndarray, max_explained: int
-) -> tuple[np.ndarray, float]:
-    """Exact TreeSHAP for the highest-risk ``max_explained`` customers, fast attributions beyond.
+def explained_rows(ranking: np.ndarray, max_explained: int, sample: int) -> np.ndarray:
+    """Sorted row indices to explain: the first ``max_explained`` of ``ranking`` (row indices,
+    highest risk first) and a seeded sample of the rest.
 
-    Exact SHAP costs about 10 ms a customer on large models; a list of 200,000 would
-    take half an hour, while the ones a team acts on are at the top.
+    Exact SHAP costs about 2 ms a customer; a list of 200,000 would take minutes while
+    a team acts on its top. The random sample keeps the overall charts honest.
     """
-    if len(X) <= max_explained:
+    n = len(ranking)
+    if n <= max_explained + sample:
+        return np.arange(n)
+    top, rest = ranking[:max_explained], ranking[max_explained:]
+    picked = np.random.default_rng(0).choice(len(rest), size=sample, replace=False)
+    return np.sort(np.concatenate([top, rest[picked]]))
+
+
+def _explain(model: ChurnModel, X: pl.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, float]:
+    """Exact TreeSHAP for ``rows``; NaN for every other row."""
+    if len(rows) == len(X):
         return model.contributions(X)
-    values, base_value = model.contributions(X, approximate=True)
-    top = np.sort(np.argsort(-probability, kind="stable")[:max_explained])
-    exact, _ = model.contributions(X[top])
-    values[top] = exact
+    values = np.full((len(X), len(model.feature_names_)), np.nan)
+    exact, base_value = model.contributions(X[rows])
+    values[rows] = exact
     return values, base_value
+
+
+def explain_customer(trained: TrainedModel, scored: ScoredList, position: int) -> np.ndarray:
+    """Exact SHAP values of one row of ``scored`` (its stored ones, or computed now)."""
+    stored = scored.shap_values[position]
+    if np.isfinite(stored).all():
+        return stored
+    X = _align_features(scored.features[position : position + 1], trained)
+    values, _ = trained.model.contributions(X)
+    return values[0]
 
 
 def _scoring_date(feature_set: FeatureSet) -> dt.date | None:
@@ -436,9 +488,9 @@ def _from_bundle(bundle: Any) -> TrainedModel:
     if missing:
         from churnlab.errors import BundleError
 
-        raise BundleError(f"The model bundle lacks {', '.join(missing)}.")
+        raise BundleError("error.pipeline.bundle_lacks", names=", ".join(missing))
     if not isinstance(bundle.model, ChurnModel):
-        raise ModelError("The model bundle did not hold a churnlab model.")
+        raise ModelError("error.pipeline.not_churnlab_model")
     return TrainedModel(bundle.model, document)
 
 

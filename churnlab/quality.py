@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-_DROP_WORDS: dict[str, str] = {
-    "missing_customer_id": "no customer id",
-    "missing_time": "no time",
-    "unreadable_time": "a time that could not be read",
-    "duplicate": "exact duplicate of an earlier row",
-    "repeated_customer_id": "customer id already seen in an earlier row",
-}
+from churnlab.i18n import Message, catalogue, t
+
+
+def drop_words(reason: str, lang: str = "en") -> str:
+    """Why rows were dropped (a ``QualityReport.dropped`` key), in words for ``lang``."""
+    key = f"quality.dropped.{reason}"
+    return t(key, lang) if key in catalogue()["en"] else reason
 
 
 @dataclass
@@ -40,13 +40,17 @@ class QualityReport:
     date_max: dt.datetime | None = None
     events_per_type: dict[str, int] = field(default_factory=dict)
     amount_total: float | None = None  # sum of purchase amounts (refunds not subtracted)
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    # Messages, so the app can show them in the reader's language.
+    problems: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict: dates as ISO strings, numbers as plain Python numbers."""
+        """A JSON-safe dict: dates as ISO strings, numbers as plain Python numbers, messages
+        as English text (the shape ``inspect --json`` and saved run records have always had)."""
         out = asdict(self)
+        for key in ("problems", "warnings", "notes"):
+            out[key] = [str(item) for item in getattr(self, key)]
         for key in ("date_min", "date_max"):
             value = out[key]
             out[key] = value.isoformat() if value is not None else None
@@ -82,7 +86,7 @@ def render_report(report: dict[str, Any]) -> str:
     )
     dropped = {k: v for k, v in (report.get("dropped") or {}).items() if v}
     if dropped:
-        parts = [f"{_fmt_int(n)} with {_DROP_WORDS.get(k, k)}" for k, n in dropped.items()]
+        parts = [f"{_fmt_int(n)} with {drop_words(k)}" for k, n in dropped.items()]
         lines.append("  dropped: " + "; ".join(parts))
     lines.append(f"  customers: {_fmt_int(report.get('customers', 0))}")
     if report.get("date_min"):

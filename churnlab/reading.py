@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from churnlab.errors import ChurnlabError, EmptyFileError, InputError, UnsupportedFormatError
+from churnlab.i18n import Message
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     header_row: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -90,18 +91,17 @@ def read_table(
     except ChurnlabError:
         raise
     except MemoryError as exc:
-        raise InputError(
-            f"The file {_short(label)} is too large to read on this computer."
-        ) from exc
+        raise InputError("error.reading.too_large", file=_short(label)) from exc
     except Exception as exc:
         log.debug("reading %s failed", label, exc_info=True)
         raise InputError(
-            f"The file {_short(label)} could not be read as a table ({type(exc).__name__})."
+            "error.reading.unreadable", file=_short(label), reason=type(exc).__name__
         ) from exc
 
 
 def _short(label: str) -> str:
-    return f"'{Path(label).name or label}'"
+    """The file name a person recognises (not the whole path), for messages."""
+    return Path(label).name or label
 
 
 def _read(
@@ -116,15 +116,19 @@ def _read(
     else:
         path = Path(source)
         if not path.exists():
-            raise InputError(f"The file {_short(label)} does not exist.", hint="Check the path.")
+            raise InputError(
+                "error.reading.missing", hint="error.reading.missing.hint", file=_short(label)
+            )
         if path.is_dir():
-            raise InputError(f"{_short(label)} is a folder, not a file.", hint="Choose a file.")
+            raise InputError(
+                "error.reading.folder", hint="error.reading.folder.hint", file=_short(label)
+            )
         with path.open("rb") as fh:
             head = fh.read(_SNIFF_BYTES)
         size = path.stat().st_size
     ext = Path(name or (path.name if path else "")).suffix.lower()
     if size == 0 or not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise EmptyFileError(f"The file {_short(label)} is empty.")
+        raise EmptyFileError("error.reading.empty", file=_short(label))
 
     kind = _sniff_kind(head, ext, label)
 
@@ -155,19 +159,21 @@ def _sniff_kind(head: bytes, ext: str, label: str) -> str:
         return "parquet"
     if ext in EXCEL_EXTENSIONS:
         raise InputError(
-            f"This file is named {ext} but is not an Excel workbook ({_short(label)}).",
-            hint="Open it in Excel and save it again as .xlsx, or export it as CSV.",
+            "error.reading.not_excel",
+            hint="error.reading.not_excel.hint",
+            ext=ext,
+            file=_short(label),
         )
     if ext in PARQUET_EXTENSIONS:
         raise InputError(
-            f"This file is named {ext} but is not a Parquet file ({_short(label)}).",
-            hint="Export the data again, or save it as CSV.",
+            "error.reading.not_parquet",
+            hint="error.reading.not_parquet.hint",
+            ext=ext,
+            file=_short(label),
         )
     if _looks_binary(head):
         raise UnsupportedFormatError(
-            f"The file {_short(label)} is not a table churnlab can read "
-            "(it looks like binary data).",
-            hint="Export the data as CSV, Excel, Parquet or JSON.",
+            "error.reading.binary", hint="error.reading.binary.hint", file=_short(label)
         )
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"[", b"{") or ext in JSON_EXTENSIONS:
@@ -351,12 +357,12 @@ def _read_text(
 ) -> RawTable:
     complete = data is not None or size <= len(head)
     encoding = _detect_encoding(head, complete)
-    notes: list[str] = []
+    notes: list[Message] = []
     if encoding not in ("utf-8", "utf-8-sig"):
         raw = data if data is not None else path.read_bytes()  # type: ignore[union-attr]
         text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
         if "\ufffd" in text:
-            notes.append("Some characters could not be decoded and were replaced.")
+            notes.append(Message("quality.note.replaced_characters"))
         payload: bytes | Path = text.encode("utf-8")
         head_text = text[:_SNIFF_BYTES]
     elif path is not None and size > _BIG_FILE and encoding == "utf-8":
@@ -371,7 +377,9 @@ def _read_text(
         except UnicodeDecodeError:
             head_text = raw[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
         payload = raw
-    notes.append(f"Encoding: {_ENCODING_NAMES.get(encoding, encoding)}")
+    notes.append(
+        Message("quality.note.encoding", {"encoding": _ENCODING_NAMES.get(encoding, encoding)})
+    )
 
     head_text = head_text.replace("\r\n", "\n")
     if "\n" not in head_text and "\r" in head_text:
@@ -383,13 +391,16 @@ def _read_text(
         lines = lines[:-1]  # the last line of a partial read may be cut
     sample = lines[: _SAMPLE_LINES * 4]
     if not any(ln.strip() for ln in sample):
-        raise EmptyFileError(f"The file {_short(label)} has no rows.")
+        raise EmptyFileError("error.reading.no_rows", file=_short(label))
     delimiter = _sniff_delimiter(sample[: _SAMPLE_LINES * 2])
     header = _find_header(sample[:_SAMPLE_LINES], delimiter)
     titles = [ln for ln in lines[:header] if ln.strip()]
     if titles:
         notes.append(
-            f"Skipped {len(titles)} title line{'s' if len(titles) > 1 else ''} above the header"
+            Message(
+                "quality.note.title_lines" if len(titles) > 1 else "quality.note.title_line",
+                {"count": len(titles)},
+            )
         )
 
     if delimiter == WHITESPACE:
@@ -413,10 +424,13 @@ def _read_text(
         and all(re.fullmatch(r"column_\d+", c) for c in frame.columns)
         and not _header_named(lines, header, delimiter)
     ):
-        notes.append("No header row found: columns are named column_1, column_2, …")
+        notes.append(Message("quality.note.no_header"))
         header = -1
     delim_name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", WHITESPACE: "spaces"}
-    notes.append(f"Delimiter: {delim_name.get(delimiter, repr(delimiter))}")
+    if delimiter in delim_name:
+        notes.append(Message(f"quality.note.delimiter.{delim_name[delimiter]}"))
+    else:
+        notes.append(Message("quality.note.delimiter.other", {"delimiter": repr(delimiter)}))
     return _finish(
         frame, label, "csv", notes, encoding=encoding, delimiter=delimiter, header=header
     )
@@ -483,20 +497,21 @@ def _read_excel(data: bytes, label: str, sheet: str | None) -> RawTable:
         reader = fastexcel.read_excel(data)
     except Exception as exc:
         raise InputError(
-            f"The workbook {_short(label)} could not be opened; "
-            "it may be damaged or password-protected.",
-            hint="Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
+            "error.reading.bad_workbook", hint="error.reading.bad_workbook.hint", file=_short(label)
         ) from exc
     names = list(reader.sheet_names)
     if not names:
-        raise EmptyFileError(f"The workbook {_short(label)} has no sheets.")
-    notes: list[str] = []
+        raise EmptyFileError("error.reading.no_sheets", file=_short(label))
+    notes: list[Message] = []
     if sheet is not None:
         idx = _sheet_index(names, sheet)
         if idx is None:
             raise InputError(
-                f"The workbook {_short(label)} has no sheet called '{sheet}'.",
-                hint="Its sheets are: " + ", ".join(f"'{n}'" for n in names) + ".",
+                "error.reading.no_such_sheet",
+                hint="error.reading.no_such_sheet.hint",
+                file=_short(label),
+                sheet=str(sheet),
+                sheets=", ".join(f"'{n}'" for n in names),
             )
     else:
         idx = _fullest_sheet(reader, names)
@@ -505,7 +520,7 @@ def _read_excel(data: bytes, label: str, sheet: str | None) -> RawTable:
         idx, header_row=None, dtypes="string", n_rows=_SAMPLE_LINES
     ).to_polars()
     if grid.height == 0:
-        raise EmptyFileError(f"The sheet '{sheet_name}' of {_short(label)} is empty.")
+        raise EmptyFileError("error.reading.empty_sheet", sheet=sheet_name, file=_short(label))
     filled = grid.select(
         pl.sum_horizontal(
             [(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")) for c in grid.columns]
@@ -513,9 +528,14 @@ def _read_excel(data: bytes, label: str, sheet: str | None) -> RawTable:
     ).to_series()
     header = _header_from_widths(filled.head(_SAMPLE_LINES).to_list())
     frame = reader.load_sheet(idx, header_row=header, dtype_coercion="coerce").to_polars()
-    notes.append(f"Sheet '{sheet_name}' of {len(names)}")
+    notes.append(Message("quality.note.sheet", {"sheet": sheet_name, "count": len(names)}))
     if header:
-        notes.append(f"Skipped {header} row{'s' if header > 1 else ''} above the header")
+        notes.append(
+            Message(
+                "quality.note.skipped_rows" if header > 1 else "quality.note.skipped_row",
+                {"count": header},
+            )
+        )
     return _finish(frame, label, "excel", notes, sheet=sheet_name, header=header)
 
 
@@ -570,8 +590,7 @@ def _read_parquet(source: Path | bytes, label: str) -> RawTable:
         frame = pl.read_parquet(io.BytesIO(source) if isinstance(source, bytes) else source)
     except Exception as exc:
         raise InputError(
-            f"The Parquet file {_short(label)} is damaged or incomplete.",
-            hint="Copy or export it again; it may have been cut off during the transfer.",
+            "error.reading.bad_parquet", hint="error.reading.bad_parquet.hint", file=_short(label)
         ) from exc
     return _finish(frame, label, "parquet", [])
 
@@ -599,8 +618,10 @@ def _read_json(data: bytes, label: str) -> RawTable:
                 records.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise InputError(
-                    f"The JSON file {_short(label)} is not valid JSON (line {i + 1}).",
-                    hint="Export it again, or save the data as CSV.",
+                    "error.reading.bad_json",
+                    hint="error.reading.bad_json.hint",
+                    file=_short(label),
+                    line=i + 1,
                 ) from exc
         fmt = "jsonl"
     elif isinstance(doc, list):
@@ -611,7 +632,7 @@ def _read_json(data: bytes, label: str) -> RawTable:
         records = []
     records = [r for r in records if isinstance(r, dict)]
     if not records:
-        raise EmptyFileError(f"The JSON file {_short(label)} holds no records (rows).")
+        raise EmptyFileError("error.reading.no_records", file=_short(label))
     return _finish(_records_frame(records), label, fmt, [])
 
 
@@ -685,7 +706,7 @@ def _finish(
     frame: pl.DataFrame,
     label: str,
     fmt: str,
-    notes: list[str],
+    notes: list[Message],
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -694,19 +715,25 @@ def _finish(
 ) -> RawTable:
     """Clean names, drop empty rows and trailing empty columns, refuse empty tables."""
     if frame.width == 0:
-        raise EmptyFileError(f"The file {_short(label)} has no columns.")
+        raise EmptyFileError("error.reading.no_columns", file=_short(label))
     frame = frame.rename(dict(zip(frame.columns, _clean_names(frame.columns), strict=True)))
     rows = frame.height
     frame = _drop_empty(frame)
     if frame.height == 0:
         raise EmptyFileError(
-            f"The file {_short(label)} has a header but no data rows."
+            "error.reading.header_only"
             if rows == 0 or frame.width
-            else f"The file {_short(label)} has no data rows."
+            else "error.reading.no_data_rows",
+            file=_short(label),
         )
     dropped = rows - frame.height
     if dropped:
-        notes.append(f"Dropped {dropped} empty row{'s' if dropped > 1 else ''}")
+        notes.append(
+            Message(
+                "quality.note.empty_rows" if dropped > 1 else "quality.note.empty_row",
+                {"count": dropped},
+            )
+        )
     return RawTable(
         frame=frame,
         source=label,
@@ -730,7 +757,10 @@ def _drop_empty(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.height == 0:
         return frame
     empties = [_is_empty(c, frame.schema[c]) for c in frame.columns]
-    frame = frame.filter(~pl.all_horizontal(empties))
+    if any(frame.null_count().row(0)) or any(dtype == pl.String for dtype in frame.dtypes):
+        empty_rows = frame.select(pl.all_horizontal(empties)).to_series()
+        if empty_rows.any():  # filtering copies every column: only when a row goes
+            frame = frame.filter(~empty_rows)
     if frame.height == 0:
         return frame
     # trailing columns with no values at all (exports often end every line with a delimiter)

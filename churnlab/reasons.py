@@ -439,8 +439,10 @@ def reasons_for_rows(
     n_rows = features.height
     if contributions.ndim != 2 or contributions.shape != (n_rows, len(feature_names)):
         raise ModelError(
-            "The explanations do not match the customers: contributions must have shape "
-            f"({n_rows}, {len(feature_names)}), not {contributions.shape}."
+            "error.reasons.shape",
+            rows=n_rows,
+            columns=len(feature_names),
+            shape=str(contributions.shape),
         )
     if n_rows == 0 or k <= 0 or not feature_names:
         return [[] for _ in range(n_rows)]

@@ -107,9 +107,9 @@ def _season(start: dt.date, n_days: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_args(customers: int, days: int) -> None:
     if not 10 <= customers <= 5_000_000:
-        raise ConfigError(f"The sample shop needs 10 to 5,000,000 customers, not {customers}.")
+        raise ConfigError("error.sample.customers_range", customers=customers)
     if not 120 <= days <= 3650:
-        raise ConfigError(f"The sample shop covers 120 to 3650 days, not {days}.")
+        raise ConfigError("error.sample.days_range", days=days)
 
 
 def generate_sample(
@@ -571,8 +571,10 @@ def sample_paths() -> list[Path]:
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         raise DataError(
-            f"The bundled sample shop is missing ({', '.join(missing)} not found in {SAMPLE_DIR}).",
-            hint="Recreate it with: python -m churnlab sample --out sample_data",
+            "error.sample.missing",
+            hint="error.sample.missing.hint",
+            files=", ".join(missing),
+            folder=str(SAMPLE_DIR),
         )
     return paths
 

@@ -43,11 +43,14 @@ from churnlab.baselines import RecencyBaseline, RfmLogisticBaseline, TableLogist
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError
 from churnlab.evaluation import evaluate
+from churnlab.i18n import Message
 from churnlab.model import ChurnModel, platt, tune
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[float, str], None]
+#: progress(fraction, step): fraction 0..1 done; step is a ``Message`` (``progress.*`` key)
+#: for the app to show in the user's language (``str(step)`` is English).
+Progress = Callable[[float, Message], None]
 
 MIN_TRAIN_ROWS = 30
 MIN_CLASS_ROWS = 5
@@ -70,11 +73,12 @@ class TrainResult:
     trials: list[dict[str, Any]]
     cutoff_stats: list[dict[str, Any]]
     mode: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def _report(progress: Progress | None, fraction: float, message: str) -> None:
+def _report(progress: Progress | None, fraction: float, key: str) -> None:
+    message = Message(key)
     logger.info("%3.0f%% %s", 100 * fraction, message)
     if progress is not None:
         progress(float(min(max(fraction, 0.0), 1.0)), message)
@@ -96,14 +100,26 @@ def _check_rows(y: np.ndarray, what: str, minimum: int) -> None:
     churners = int(y.sum())
     if n < minimum:
         raise DataError(
-            f"Only {n} customers are available for {what}; at least {minimum} are needed.",
-            "Use more customers, a longer history, a shorter horizon or a longer look-back window.",
+            "error.training.too_few.training"
+            if what == "training"
+            else "error.training.too_few.validation"
+            if what == "validation"
+            else "error.training.too_few.evaluation",
+            hint="error.training.too_few.hint",
+            n=n,
+            minimum=minimum,
         )
     if churners < MIN_CLASS_ROWS or n - churners < MIN_CLASS_ROWS:
         raise DataError(
-            f"The {what} rows hold {churners} churners and {n - churners} retained customers; "
-            f"at least {MIN_CLASS_ROWS} of each are needed.",
-            "Use more customers, a longer history or another churn horizon.",
+            "error.training.one_class.training"
+            if what == "training"
+            else "error.training.one_class.validation"
+            if what == "validation"
+            else "error.training.one_class.evaluation",
+            hint="error.training.one_class.hint",
+            churners=churners,
+            retained=n - churners,
+            minimum=MIN_CLASS_ROWS,
         )
 
 
@@ -151,32 +167,48 @@ def _cutoff_stats(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def _cap_rows(frame: pl.DataFrame, limit: int, seed: int) -> pl.DataFrame:
+    """At most about ``limit`` rows: a seeded sample of whole customers, the same for every frame.
+
+    Customers are ranked once by a seeded permutation of the sorted ids, so the sample
+    of a larger frame contains the sample of a smaller one's customers when shares match.
+    """
+    if frame.height <= limit:
+        return frame
+    ids = frame.get_column("customer_id").unique().sort()
+    rng = np.random.default_rng(seed)
+    keep = max(1, int(len(ids) * limit / frame.height))
+    chosen = ids.gather(np.sort(rng.permutation(len(ids))[:keep]))
+    logger.info("fitting on %d of %d customers (max_fit_rows=%d)", keep, len(ids), limit)
+    return frame.filter(pl.col("customer_id").is_in(chosen.implode()))
+
+
 def _scaled_trees(n_trees: int, rows_fit: int, rows_final: int, config: TrainingConfig) -> int:
     """More data supports more trees; grow with the square root of the size ratio."""
     ratio = max(1.0, rows_final / max(1, rows_fit))
     return int(min(config.max_trees, max(1, round(n_trees * math.sqrt(ratio)))))
 
 
-def _compare(metrics: dict[str, dict], warnings: list[str]) -> None:
+def _compare(metrics: dict[str, dict], warnings: list[Message]) -> None:
     model = metrics["model"]
     for name, m in metrics.items():
         if name == "model":
             continue
         if model["roc_auc"] <= m["roc_auc"] or model["log_loss"] >= m["log_loss"]:
-            warnings.append(
-                f"The model does not clearly beat the {name} baseline on the evaluation "
-                f"snapshot (AUC {model['roc_auc']:.3f} vs {m['roc_auc']:.3f}, "
-                f"log loss {model['log_loss']:.3f} vs {m['log_loss']:.3f}); "
-                "more history or more customers usually help."
-            )
+            values = {
+                "name": name,
+                "auc": float(model["roc_auc"]),
+                "baseline_auc": float(m["roc_auc"]),
+                "logloss": float(model["log_loss"]),
+                "baseline_logloss": float(m["log_loss"]),
+            }
+            warnings.append(Message("training.warning.not_better", values))
 
 
-def _size_warnings(y: np.ndarray, warnings: list[str]) -> None:
+def _size_warnings(y: np.ndarray, warnings: list[Message]) -> None:
     if len(y) < SMALL_EVAL_ROWS or int(y.sum()) < SMALL_EVAL_CHURNERS:
-        warnings.append(
-            f"The evaluation snapshot is small ({len(y)} customers, {int(y.sum())} churners): "
-            "the metrics are rough estimates."
-        )
+        values = {"n": len(y), "churners": int(y.sum())}
+        warnings.append(Message("training.warning.small_eval", values))
 
 
 def _uses_prior(feature_set: Any) -> bool:
@@ -220,6 +252,8 @@ def _develop(
     """
     names = list(feature_set.feature_names)
     categorical = list(feature_set.categorical)
+    fit_frame = _cap_rows(fit_frame, config.max_fit_rows, config.seed)
+    train_frame = _cap_rows(train_frame, config.max_fit_rows, config.seed)
     y_fit, y_valid = _labels(fit_frame), _labels(valid_frame)
     _check_rows(y_fit, "training", MIN_TRAIN_ROWS)
     _check_rows(y_valid, "validation", 2 * MIN_CLASS_ROWS)
@@ -235,7 +269,7 @@ def _develop(
         groups=fit_frame.get_column("customer_id").to_numpy(),
         linear_prior=_uses_prior(feature_set),
     )
-    _report(progress, 0.55, "Fitting the model with the chosen settings")
+    _report(progress, 0.55, "progress.fitting_chosen")
     tuned = ChurnModel(config).fit(
         X_fit,
         y_fit,
@@ -265,6 +299,7 @@ def _finalise(
 ) -> tuple[ChurnModel, int]:
     """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions."""
     names = list(feature_set.feature_names)
+    final_frame = _cap_rows(final_frame, config.max_fit_rows, config.seed)
     n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
     slope, _ = platt(evaluated.corrected_margin(eval_frame.select(names)), _labels(eval_frame))
     final = _refit(feature_set, final_frame, params, n_final, (slope, 0.0), config)
@@ -303,7 +338,7 @@ def _match_level(model: ChurnModel, slope: float, X: pl.DataFrame, y: np.ndarray
 
 def _tuning_split(
     train_frame: pl.DataFrame, validation: list[dt.date], gap: dt.timedelta, seed: int
-) -> tuple[pl.DataFrame, pl.DataFrame, str | None]:
+) -> tuple[pl.DataFrame, pl.DataFrame, Message | None]:
     """Fit and validation rows for tuning that repeat the out-of-time set-up one step earlier.
 
     The validation slice is the latest training cut-off. The fit rows are the cut-offs at
@@ -323,24 +358,19 @@ def _tuning_split(
     mask = _customer_split(train_frame.get_column("customer_id").to_numpy(), VALID_SHARE, seed)
     fit_frame = train_frame.filter(~mask)
     valid_frame = train_frame.filter(pl.Series(mask) & (train_frame["cutoff"] == latest))
-    note = (
-        "Too few earlier cut-offs for a time-based tuning check: tuning held out a "
-        "sample of customers instead."
-    )
-    return fit_frame, valid_frame, note
+    return fit_frame, valid_frame, Message("training.warning.customer_split")
 
 
 def _events(
-    feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[str]
+    feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[Message]
 ) -> tuple[ChurnModel, dict, pl.DataFrame, dict, int, list, list]:
     plan = feature_set.plan
     frame: pl.DataFrame = feature_set.frame.filter(pl.col("label").is_not_null())
     validation = sorted(plan.validation_cutoffs)
     if not validation:
         raise DataError(
-            "No cut-off ends before the evaluation date, so the model cannot be checked "
-            "out of time.",
-            "Export a longer history or use a shorter churn horizon.",
+            "error.training.no_validation_cutoff",
+            hint="error.training.no_validation_cutoff.hint",
         )
     stats = _cutoff_stats(frame.filter(pl.col("cutoff").is_in(list(plan.cutoffs))))
     train_frame = frame.filter(pl.col("cutoff").is_in(validation))
@@ -354,16 +384,16 @@ def _events(
     if note:
         warnings.append(note)
 
-    _report(progress, 0.1, "Tuning the model on earlier cut-offs")
+    _report(progress, 0.1, "progress.tuning_earlier")
     evaluated, params, trials, tuned_trees = _develop(
         feature_set, fit_frame, valid_frame, train_frame, config, progress
     )
 
-    _report(progress, 0.7, "Fitting the baselines")
+    _report(progress, 0.7, "progress.baselines")
     recency = RecencyBaseline().fit(train_frame, y_train)
     rfm = RfmLogisticBaseline().fit(train_frame, y_train)
 
-    _report(progress, 0.75, "Evaluating on the latest cut-off")
+    _report(progress, 0.75, "progress.evaluating_latest")
     names = list(feature_set.feature_names)
     p_model = evaluated.predict_proba(eval_frame.select(names))
     p_recency = recency.predict_proba(eval_frame)
@@ -383,7 +413,7 @@ def _events(
         }
     )
 
-    _report(progress, 0.85, "Refitting the final model on every cut-off")
+    _report(progress, 0.85, "progress.refitting_cutoffs")
     final_frame = frame.filter(pl.col("cutoff").is_in(list(plan.cutoffs)))
     final, n_final = _finalise(
         feature_set,
@@ -392,14 +422,14 @@ def _events(
         final_frame,
         params,
         tuned_trees,
-        len(fit_frame),
+        min(len(fit_frame), config.max_fit_rows),
         config,
     )
     return final, metrics, predictions, params, n_final, trials, stats
 
 
 def _table(
-    feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[str]
+    feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[Message]
 ) -> tuple[ChurnModel, dict, pl.DataFrame, dict, int, list, list]:
     frame: pl.DataFrame = feature_set.frame.filter(pl.col("label").is_not_null())
     y_all = _labels(frame)
@@ -411,18 +441,18 @@ def _table(
     valid = _stratified_mask(y_dev, VALID_SHARE, config.seed + 1)
     fit_frame, valid_frame = dev_frame.filter(~valid), dev_frame.filter(valid)
 
-    _report(progress, 0.1, "Tuning the model")
+    _report(progress, 0.1, "progress.tuning")
     held_model, params, trials, tuned_trees = _develop(
         feature_set, fit_frame, valid_frame, dev_frame, config, progress
     )
 
-    _report(progress, 0.7, "Fitting the baseline")
+    _report(progress, 0.7, "progress.baseline")
     names = list(feature_set.feature_names)
     baseline = TableLogisticBaseline().fit(
         dev_frame.select(names), y_dev, categorical=list(feature_set.categorical)
     )
 
-    _report(progress, 0.75, "Evaluating on the held-out customers")
+    _report(progress, 0.75, "progress.evaluating_held_out")
     p_model = held_model.predict_proba(test_frame.select(names))
     p_logistic = baseline.predict_proba(test_frame.select(names))
     metrics = {"model": evaluate(y_test, p_model), "logistic": evaluate(y_test, p_logistic)}
@@ -435,9 +465,16 @@ def _table(
         }
     )
     stats: list[dict[str, Any]] = []  # a customer table has no cut-offs
-    _report(progress, 0.85, "Refitting the final model on every customer")
+    _report(progress, 0.85, "progress.refitting_customers")
     final, n_final = _finalise(
-        feature_set, held_model, test_frame, frame, params, tuned_trees, len(fit_frame), config
+        feature_set,
+        held_model,
+        test_frame,
+        frame,
+        params,
+        tuned_trees,
+        min(len(fit_frame), config.max_fit_rows),
+        config,
     )
     return final, metrics, predictions, params, n_final, trials, stats
 
@@ -455,11 +492,12 @@ def train_on_feature_set(
     missing = [c for c in ("customer_id", "label", *feature_set.feature_names) if c not in frame]
     if missing:
         raise DataError(
-            f"The feature table lacks the column(s) {', '.join(missing[:5])}.",
-            "Rebuild the features with a churn label before training.",
+            "error.training.missing_columns",
+            hint="error.training.missing_columns.hint",
+            names=", ".join(missing[:5]),
         )
-    warnings: list[str] = []
-    _report(progress, 0.0, "Preparing the training data")
+    warnings: list[Message] = []
+    _report(progress, 0.0, "progress.preparing")
     if feature_set.plan is not None:
         mode = "events"
         result = _events(feature_set, config, progress, warnings)
@@ -470,7 +508,7 @@ def train_on_feature_set(
     _size_warnings(predictions.get_column("label").to_numpy(), warnings)
     _compare(metrics, warnings)
     seconds = time.perf_counter() - start
-    _report(progress, 1.0, "Training finished")
+    _report(progress, 1.0, "progress.training_finished")
     return TrainResult(
         model=model,
         metrics=metrics,

@@ -18,6 +18,7 @@ import polars as pl
 
 from churnlab.config import ChurnDefinition
 from churnlab.errors import DataError, InsufficientHistoryError
+from churnlab.i18n import Message
 from churnlab.schema import CUSTOMER_ID, EVENT_TYPE, PURCHASE, TIMESTAMP
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class CutoffPlan:
     data_start: dt.datetime
     data_end: dt.datetime
     as_of: dt.date
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
 
 def to_datetime(day: dt.date) -> dt.datetime:
@@ -52,10 +53,7 @@ def to_datetime(day: dt.date) -> dt.datetime:
 
 def _event_span(events: pl.DataFrame) -> tuple[dt.datetime, dt.datetime]:
     if events.height == 0:
-        raise DataError(
-            "The event log has no rows, so there is nothing to learn from.",
-            hint="Upload an export with customer activity (orders, visits, ...).",
-        )
+        raise DataError("error.windows.no_events", hint="error.windows.no_events.hint")
     span = events.select(
         pl.col(TIMESTAMP).min().alias("start"), pl.col(TIMESTAMP).max().alias("end")
     ).row(0)
@@ -80,27 +78,33 @@ def plan_cutoffs(events: pl.DataFrame, definition: ChurnDefinition) -> CutoffPla
     needed = MIN_HISTORY_DAYS + definition.horizon_days
     if span_days < needed:
         raise InsufficientHistoryError(
-            f"The data covers {span_days} days, but a churn horizon of "
-            f"{definition.horizon_days} days needs at least {needed} days "
-            f"({MIN_HISTORY_DAYS} days of history before a cut-off plus the horizon after it)."
+            "error.windows.too_short",
+            span=span_days,
+            horizon=definition.horizon_days,
+            needed=needed,
+            history=MIN_HISTORY_DAYS,
         )
 
     if definition.cutoff is not None:
         eval_cutoff = definition.cutoff
         if eval_cutoff + horizon > end:
             raise InsufficientHistoryError(
-                f"The chosen cut-off {eval_cutoff.isoformat()} is too late: its "
-                f"{definition.horizon_days}-day horizon ends {(eval_cutoff + horizon).isoformat()}, "
-                f"after the data ends ({end_ts.date().isoformat()}).",
-                hint=f"Pick a cut-off on or before {(end - horizon).isoformat()}, "
-                "or leave it empty to choose automatically.",
+                "error.windows.cutoff_too_late",
+                hint="error.windows.cutoff_too_late.hint",
+                cutoff=eval_cutoff.isoformat(),
+                horizon=definition.horizon_days,
+                horizon_end=(eval_cutoff + horizon).isoformat(),
+                data_end=end_ts.date().isoformat(),
+                latest=(end - horizon).isoformat(),
             )
         if start + history > eval_cutoff:
             raise InsufficientHistoryError(
-                f"The chosen cut-off {eval_cutoff.isoformat()} is too early: it needs "
-                f"{MIN_HISTORY_DAYS} days of history before it and the data starts "
-                f"{start.isoformat()}.",
-                hint=f"Pick a cut-off on or after {(start + history).isoformat()}.",
+                "error.windows.cutoff_too_early",
+                hint="error.windows.cutoff_too_early.hint",
+                cutoff=eval_cutoff.isoformat(),
+                history=MIN_HISTORY_DAYS,
+                data_start=start.isoformat(),
+                earliest=(start + history).isoformat(),
             )
     else:
         eval_cutoff = end - horizon
@@ -117,29 +121,28 @@ def plan_cutoffs(events: pl.DataFrame, definition: ChurnDefinition) -> CutoffPla
     if not validation:
         steps_back = math.ceil(definition.horizon_days / definition.cutoff_step_days)
         shortest = MIN_HISTORY_DAYS + definition.horizon_days + steps_back * step.days
-        if definition.max_cutoffs <= steps_back:
-            hint = (
-                f"Allow at least {steps_back + 1} cut-offs (now {definition.max_cutoffs}), "
-                "or use a shorter horizon."
-            )
-        else:
-            hint = f"Export at least {shortest} days of history, or use a shorter horizon."
         raise InsufficientHistoryError(
-            f"The data covers {span_days} days: too short to train on earlier cut-offs and "
-            f"test on a later one with a {definition.horizon_days}-day horizon. "
-            f"This needs at least {shortest} days of history.",
-            hint=hint,
+            "error.windows.no_training_cutoff",
+            hint="error.windows.no_training_cutoff.hint_cutoffs"
+            if definition.max_cutoffs <= steps_back
+            else "error.windows.no_training_cutoff.hint_export",
+            span=span_days,
+            horizon=definition.horizon_days,
+            shortest=shortest,
+            steps=steps_back + 1,
+            max_cutoffs=definition.max_cutoffs,
         )
 
     _check_activity_near(events, cutoffs, definition, end_ts)
 
-    warnings: list[str] = []
+    warnings: list[Message] = []
     if len(cutoffs) < definition.max_cutoffs:
-        warnings.append(
-            f"The history allows {len(cutoffs)} cut-offs instead of {definition.max_cutoffs}; "
-            f"the model learns from {len(validation)} of them before the test. "
-            "A longer export gives steadier results."
-        )
+        values = {
+            "found": len(cutoffs),
+            "wanted": definition.max_cutoffs,
+            "validation": len(validation),
+        }
+        warnings.append(Message("windows.warning.fewer_cutoffs", values))
     logger.info("cut-offs %s, eval %s", cutoffs, eval_cutoff)
     return CutoffPlan(
         cutoffs=cutoffs,
@@ -165,10 +168,10 @@ def _check_activity_near(
     active = events.select(pl.col(TIMESTAMP).is_between(first, last, closed="left").any()).item()
     if not active:
         raise DataError(
-            f"No activity falls in the {definition.lookback_days} days before any cut-off: "
-            f"the latest time in the data ({end_ts:%Y-%m-%d}) lies far after the other rows.",
-            hint="Check the time column for wrong dates (in the future, or placeholders), "
-            "or choose the test cut-off yourself.",
+            "error.windows.no_recent_activity",
+            hint="error.windows.no_recent_activity.hint",
+            lookback=definition.lookback_days,
+            data_end=end_ts.date().isoformat(),
         )
 
 
@@ -242,54 +245,48 @@ def build_labels(
     return pl.concat(frames).sort("cutoff", CUSTOMER_ID).collect().cast(schema)
 
 
-def check_labels(labels: pl.DataFrame) -> list[str]:
+def check_labels(labels: pl.DataFrame) -> list[Message]:
     """Refuse labels that cannot support a model; warn when they are thin.
 
     The latest cut-off in ``labels`` is the evaluation cut-off. Small shops get
     warnings, not refusals: hundreds of customers are enough to be useful.
     """
-    hint = (
-        "Try a different churn horizon, or count more kinds of activity as staying "
-        "(for example any visit instead of purchases only)."
-    )
     if labels.height == 0:
-        raise DataError(
-            "No customer was active before any cut-off, so there is nobody to label.",
-            hint="Use a longer look-back window or export a longer history.",
-        )
+        raise DataError("error.windows.nobody_to_label", hint="error.windows.nobody_to_label.hint")
     eval_cutoff = labels.get_column("cutoff").max()
     at_eval = labels.filter(pl.col("cutoff") == eval_cutoff)
     n_eval = at_eval.height
     churners = int(at_eval.get_column("label").sum())
     if n_eval < MIN_CUSTOMERS_PER_CUTOFF:
         raise DataError(
-            f"Only {n_eval} customers were active before the test cut-off {eval_cutoff}; "
-            f"at least {MIN_CUSTOMERS_PER_CUTOFF} are needed to judge a model.",
-            hint="Use a longer look-back window or export more customers.",
+            "error.windows.too_few_customers",
+            hint="error.windows.too_few_customers.hint",
+            n_eval=n_eval,
+            cutoff=str(eval_cutoff),
+            minimum=MIN_CUSTOMERS_PER_CUTOFF,
         )
     if labels.get_column("label").n_unique() < 2 or churners in (0, n_eval):
-        outcome = "churned" if churners == n_eval else "stayed"
         raise DataError(
-            f"At the test cut-off {eval_cutoff} every one of the {n_eval} customers {outcome}, "
-            "so there is nothing to predict.",
-            hint=hint,
+            "error.windows.all_churned" if churners == n_eval else "error.windows.all_stayed",
+            hint="error.windows.one_outcome.hint",
+            cutoff=str(eval_cutoff),
+            n_eval=n_eval,
         )
-    warnings: list[str] = []
+    warnings: list[Message] = []
     if n_eval < SMALL_SHOP_CUSTOMERS:
-        warnings.append(
-            f"Only {n_eval} customers at the test cut-off: the model works, "
-            "but its scores and metrics will be rough."
-        )
+        warnings.append(Message("windows.warning.small_shop", {"n_eval": n_eval}))
     stayers = n_eval - churners
     if min(churners, stayers) < MIN_OUTCOME_COUNT:
         warnings.append(
-            f"At the test cut-off {churners} customers churned and {stayers} stayed; "
-            "so few of one kind make the metrics unreliable. " + hint
+            Message("windows.warning.few_outcomes", {"churners": churners, "stayers": stayers})
         )
     per_cutoff = labels.group_by("cutoff").len().filter(pl.col("len") < MIN_CUSTOMERS_PER_CUTOFF)
     if per_cutoff.height:
         days = ", ".join(str(d) for d in sorted(per_cutoff.get_column("cutoff").to_list()))
         warnings.append(
-            f"Early cut-offs with fewer than {MIN_CUSTOMERS_PER_CUTOFF} customers: {days}."
+            Message(
+                "windows.warning.thin_early_cutoffs",
+                {"minimum": MIN_CUSTOMERS_PER_CUTOFF, "days": days},
+            )
         )
     return warnings

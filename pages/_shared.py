@@ -228,8 +228,8 @@ def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefiniti
     with st.status(tr("model.training"), expanded=True) as status:
         bar = st.progress(0.0)
 
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+        def progress(fraction: float, step: i18n.Message) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=step.text(lang()))
 
         try:
             trained = train(shop, Settings(churn=definition), progress=progress)

@@ -220,7 +220,7 @@ if model is not None:
             ),
         }
         if plan is not None:
-            about[tr("export.assumptions")] = describe_assumptions(plan.config)
+            about[tr("export.assumptions")] = describe_assumptions(plan.config, lang())
         blocked = pseudo and not salt
         d1, d2 = st.columns(2)
         d1.download_button(

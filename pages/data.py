@@ -5,6 +5,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from churnlab.quality import drop_words
 from churnlab.schema import EVENT_ROLES, LABEL
 from pages._shared import (
     UPLOADS,
@@ -13,6 +14,7 @@ from pages._shared import (
     digest,
     escape,
     guarded,
+    lang,
     load_upload,
     route_through_app,
     set_user_model,
@@ -70,13 +72,14 @@ with guarded():
                 )
             )
         for problem in report.problems:
-            st.warning(escape(problem), icon="⚠️")
+            st.warning(escape(problem.text(lang())), icon="⚠️")
         for warning in report.warnings:
-            st.caption(f"⚠️ {escape(warning)}")
+            st.caption(f"⚠️ {escape(warning.text(lang()))}")
         dropped = {reason: count for reason, count in report.dropped.items() if count}
         if dropped:
             st.caption(
-                tr("data.dropped") + ", ".join(f"{escape(k)}: {v:,}" for k, v in dropped.items())
+                tr("data.dropped")
+                + ", ".join(f"{escape(drop_words(k, lang()))}: {v:,}" for k, v in dropped.items())
             )
         if report.events_per_type:
             st.dataframe(
@@ -89,6 +92,11 @@ with guarded():
                 hide_index=True,
                 width="content",
             )
+
+        if report.notes:
+            with st.expander(tr("quality.title.notes")):
+                for note in report.notes:
+                    st.caption(escape(note.text(lang())))
 
         with st.expander(tr("data.mapping"), expanded=not using_sample() and index == 0):
             roles = [*EVENT_ROLES, LABEL]

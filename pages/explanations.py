@@ -7,6 +7,8 @@ import streamlit as st
 from churnlab.catalogue import describe
 from churnlab.charts import beeswarm_figure, dependence_figure, importance_figure, waterfall_figure
 from churnlab.explain import compare_groups, dependence_data, global_importance
+from churnlab.pipeline import explain_customer
+from churnlab.reasons import reasons_for_rows
 from churnlab.schema import CUSTOMER_ID
 from pages._shared import (
     current_scores,
@@ -59,8 +61,15 @@ if model is not None:
                 ),
                 key="importance",
             )
+            explained = scores.explained_mask()
             plot(
-                beeswarm_figure(shap, features.select(names), names, lang=lang(), labels=labels),
+                beeswarm_figure(
+                    shap[explained],
+                    features.filter(pl.Series(explained)).select(names),
+                    names,
+                    lang=lang(),
+                    labels=labels,
+                ),
                 key="beeswarm",
             )
 
@@ -107,15 +116,27 @@ if model is not None:
                 c2.metric(tr("explain.band"), tr(f"band.{row['risk_band']}"))
                 c3.metric(tr("explain.rank"), f"{row['rank']:,} / {scores.frame.height:,}")
                 values = [features.row(position, named=True)[n] for n in names]
+                contributions = explain_customer(model, scores, position)
                 plot(
                     waterfall_figure(
-                        scores.base_value, shap[position], labels, values, lang=lang()
+                        scores.base_value,
+                        contributions,
+                        labels,
+                        values,
+                        lang=lang(),
                     ),
                     key="waterfall",
                 )
                 reasons = [
                     row[c] for c in scores.frame.columns if c.startswith("reason_") and row[c]
                 ]
+                if not reasons:  # far down a long list: reasons are computed on demand
+                    reasons = reasons_for_rows(
+                        features[position : position + 1].select(names),
+                        contributions[None, :],
+                        names,
+                        lang=lang(),
+                    )[0]
                 st.markdown("**" + tr("explain.reasons") + "**")
                 for reason in reasons or [tr("explain.no_reasons")]:
                     st.markdown(f"- {escape(reason)}")

@@ -126,8 +126,8 @@ with guarded():
         baselines = [v["roc_auc"] for k, v in model.metrics.items() if k != "model"]
         if baselines and auc <= max(baselines):
             st.warning(tr("model.not_better"), icon="⚠️")
-        for warning in model.document.get("warnings", []):
-            st.warning(escape(warning), icon="⚠️")
+        for warning in model.warnings:
+            st.warning(escape(warning.text(lang())), icon="⚠️")
         with st.expander(tr("model.details")):
             st.json(
                 {"params": model.document.get("params"), "trees": model.document.get("n_trees")}

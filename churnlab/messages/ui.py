@@ -1,16 +1,6 @@
 """Messages of the app's pages."""
 
 EN = {
-    "error.class.ChurnlabError": "churnlab cannot do this with these data.",
-    "error.class.InputError": "This file cannot be read as a table.",
-    "error.class.EmptyFileError": "This file holds no data rows.",
-    "error.class.UnsupportedFormatError": "This kind of file is not supported.",
-    "error.class.MappingError": "The columns could not be matched to what churnlab needs.",
-    "error.class.DataError": "These data cannot support this analysis.",
-    "error.class.InsufficientHistoryError": "The history is too short for the chosen churn horizon.",
-    "error.class.ConfigError": "A setting is outside its allowed range.",
-    "error.class.ModelError": "The model cannot be trained or used as asked.",
-    "error.class.BundleError": "This model bundle cannot be loaded.",
     # navigation and sidebar
     "nav.group.insight": "Insight",
     "nav.group.model": "Data & model",
@@ -229,16 +219,6 @@ EN = {
 }
 
 ZH = {
-    "error.class.ChurnlabError": "churnlab 无法用这些数据完成此操作。",
-    "error.class.InputError": "无法将该文件读取为表格。请重新导出为 CSV、Excel、Parquet 或 JSON 后上传。",
-    "error.class.EmptyFileError": "该文件没有数据行。请确认导出了正确的报表，且表头下方有数据。",
-    "error.class.UnsupportedFormatError": "不支持这种文件类型。",
-    "error.class.MappingError": "无法将各列匹配到 churnlab 所需的作用。请在“数据”页为每个作用选择正确的列。",
-    "error.class.DataError": "这些数据无法支持此项分析。",
-    "error.class.InsufficientHistoryError": "历史数据太短，无法满足所选的观察期。请缩短观察期或导出更长时间的数据。",
-    "error.class.ConfigError": "某项设置超出了允许范围。",
-    "error.class.ModelError": "模型无法按要求训练或使用。",
-    "error.class.BundleError": "无法加载该模型包。请用当前版本的 churnlab 重新训练并保存模型。",
     "nav.group.insight": "洞察",
     "nav.group.model": "数据与模型",
     "nav.group.operate": "运营",

@@ -91,7 +91,7 @@ def test_wrong_dates_far_in_the_future_are_named(results) -> None:
     assert isinstance(error, DataError)
     assert "2100" in str(error) and "wrong dates" in str(error)
     shop = load_files([CORPUS / "dates_1970_2100.csv"])
-    warnings = " ".join(shop.tables[0].report.warnings)
+    warnings = " ".join(str(w) for w in shop.tables[0].report.warnings)
     assert "future" in warnings and "1990" in warnings
 
 

@@ -368,6 +368,22 @@ def test_zip_with_an_extra_or_missing_member_is_refused(
         load_bundle_zip(_zip(members), model_class=StandInModel)
 
 
+def test_bundle_errors_read_in_chinese_with_the_file_name_kept(
+    model: StandInModel, document: dict[str, Any]
+) -> None:
+    members = _members(model, document)
+    with pytest.raises(BundleError) as caught:
+        load_bundle_zip(_zip({**members, "model.pkl": b"x"}), model_class=StandInModel)
+    message, hint = caught.value.render("zh")
+    english, english_hint = caught.value.render("en")
+    assert "model.pkl" in message and "模型包" in message and message != english
+    assert english_hint == "Choose the folder or .zip file that churnlab saved for the model."
+    assert hint and hint != english_hint
+    with pytest.raises(BundleError) as caught:
+        load_bundle_zip(b"not a zip", model_class=StandInModel)
+    assert caught.value.render("zh")[0] == "上传的文件不是 .zip 格式的模型包。"
+
+
 def test_zip_bomb_is_refused(model: StandInModel, document: dict[str, Any]) -> None:
     members = _members(model, document)
     members[MANIFEST_FILE] = b" " * (5 * 1024 * 1024)  # compresses ~1000:1, over the size cap

@@ -127,3 +127,15 @@ def test_errors_speak_plainly() -> None:
         plan_campaign(scored([("a", 0.5, "High", 1.0)]), CampaignConfig(margin=2.0))
     with pytest.raises(DataError, match="spend"):
         plan_campaign(scored([("a", 0.5, "High", 1.0)]).drop("monetary"), CONFIG)
+
+
+def test_assumptions_read_in_the_chosen_language() -> None:
+    from churnlab.campaign import describe_assumptions
+
+    config = CampaignConfig(budget=5000.0, margin=0.4)
+    english, chinese = describe_assumptions(config), describe_assumptions(config, "zh")
+    assert "margin 40%" in english and "budget ¥5,000" in english
+    assert "40%" in chinese and "¥5,000" in chinese and "margin" not in chinese
+    no_budget = describe_assumptions(CampaignConfig(), "zh")
+    assert "¥5,000" not in no_budget and no_budget != describe_assumptions(CampaignConfig())
+    assert "budget none" in describe_assumptions(CampaignConfig())

@@ -26,7 +26,11 @@ ERROR_CLASSES = {
 
 
 def _fields(template: str) -> set[str]:
-    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {
+        name.split(".")[0].split("[")[0]
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
 
 
 def _constant_keys(node: ast.expr | None) -> list[str] | None:
@@ -66,7 +70,9 @@ def test_every_raise_uses_translated_keys_with_their_values(where: str, call: as
     messages = catalogue()
     assert call.args, f"{where}: raised without a message key"
     keys = _constant_keys(call.args[0])
-    assert keys, f"{where}: the message must be a catalogue key (a string literal), not {ast.unparse(call.args[0])}"
+    assert keys, (
+        f"{where}: the message must be a catalogue key (a string literal), not {ast.unparse(call.args[0])}"
+    )
     hint = next((kw.value for kw in call.keywords if kw.arg == "hint"), None)
     hint_keys = _constant_keys(hint)
     if hint is not None and not (isinstance(hint, ast.Constant) and hint.value is None):

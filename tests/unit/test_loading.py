@@ -48,7 +48,7 @@ def test_gbk_export_read_and_cleaned() -> None:
     assert table.report.dropped == {"missing_customer_id": 1}
     assert table.frame["amount"].min() > 0
     assert table.frame.filter(pl.col("event_type") == "refund").height == 1
-    assert any("title" in n for n in table.report.notes)  # reading's notes are carried along
+    assert any("title" in str(n) for n in table.report.notes)  # reading's notes are carried along
 
 
 def test_load_table_with_overrides_and_bytes() -> None:

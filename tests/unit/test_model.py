@@ -402,3 +402,23 @@ def test_parsimony_prefers_the_prior_among_equally_good_trials() -> None:
     assert _simplest_good_enough([cheap_plain, deep_prior]) is deep_prior
     clearly_worse_prior = trial(2, 0.420, 2, True)
     assert _simplest_good_enough([cheap_plain, clearly_worse_prior]) is cheap_plain
+
+
+@pytest.mark.parametrize(
+    ("what", "y", "english"),
+    [
+        ("training", [1, 1, 1], "Every customer in the training rows churned"),
+        ("validation", [0, 0], "Every customer in the validation rows stayed"),
+        ("validation", [], "There are no validation rows."),
+        ("training", [0, 2], "The training labels must be 0 (stayed) or 1 (churned)."),
+    ],
+)
+def test_label_errors_name_the_slice_in_both_languages(what: str, y: list, english: str) -> None:
+    from churnlab.model import _check_labels
+
+    with pytest.raises(DataError) as caught:
+        _check_labels(np.array(y, dtype=np.int64), what)
+    assert caught.value.message.startswith(english)
+    chinese, hint = caught.value.render("zh")
+    assert chinese != caught.value.message and hint
+    assert ("训练" if what == "training" else "验证") in chinese

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 
 from churnlab.config import ScoringConfig
+from churnlab.explain import global_importance
 from churnlab.loading import load_files
-from churnlab.pipeline import load_model, score
+from churnlab.pipeline import explain_customer, load_model, score
 from churnlab.sample import SAMPLE_MODEL_DIR, sample_paths
 
 
@@ -37,26 +39,38 @@ def test_contributions_add_up_to_each_score(model_and_shop, exact) -> None:
     assert np.allclose(exact.base_value + exact.shap_values.sum(axis=1), logit, atol=1e-4)
 
 
-def test_beyond_max_explained_the_top_stays_exact_and_the_rest_adds_up(
+def test_beyond_max_explained_the_top_and_a_sample_are_exact_and_the_rest_on_demand(
     model_and_shop, exact
 ) -> None:
     model, shop = model_and_shop
-    bounded = score(model, shop, scoring=ScoringConfig(max_explained=200))
+    bounded = score(model, shop, scoring=ScoringConfig(max_explained=200, explain_sample=50))
     assert bounded.frame.get_column("churn_probability").equals(
         exact.frame.get_column("churn_probability")
     )
-    np.testing.assert_allclose(bounded.shap_values[:200], exact.shap_values[:200], atol=1e-9)
-    assert not np.allclose(bounded.shap_values[200:], exact.shap_values[200:])
-    X = bounded.features.select(model.feature_names)
-    logit = model.model.predict_logit(X)
-    assert np.allclose(bounded.base_value + bounded.shap_values.sum(axis=1), logit, atol=1e-4)
+    mask = bounded.explained_mask()
+    assert mask[:200].all() and int(mask.sum()) == 250
+    np.testing.assert_allclose(bounded.shap_values[mask], exact.shap_values[mask], atol=1e-9)
+    assert np.isnan(bounded.shap_values[~mask]).all()
+    reasons = bounded.frame.get_column("reason_1")
+    assert (reasons.filter(pl.Series(~mask)) == "").all()
     assert bounded.frame.head(200).equals(exact.frame.head(200))
+    far_down = int(np.flatnonzero(~mask)[-1])
+    np.testing.assert_allclose(
+        explain_customer(model, bounded, far_down), exact.shap_values[far_down], atol=1e-9
+    )
+    importance = global_importance(bounded.shap_values, bounded.feature_names)
+    assert np.isfinite(importance.get_column("mean_abs_shap").to_numpy()).all()
+
+
+def test_the_explained_sample_is_the_same_every_time(model_and_shop) -> None:
+    model, shop = model_and_shop
+    config = ScoringConfig(max_explained=100, explain_sample=30)
+    first, second = score(model, shop, scoring=config), score(model, shop, scoring=config)
+    assert np.array_equal(first.explained_mask(), second.explained_mask())
 
 
 def test_scores_do_not_depend_on_events_after_the_scoring_date(model_and_shop) -> None:
     import datetime as dt
-
-    import polars as pl
 
     model, shop = model_and_shop
     as_of = dt.date(2026, 9, 1)

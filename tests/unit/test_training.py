@@ -16,6 +16,7 @@ import pytest
 
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError
+from churnlab.i18n import Message, catalogue
 from churnlab.model import ChurnModel
 from churnlab.training import TrainResult, train_on_feature_set
 
@@ -136,7 +137,12 @@ def test_progress_is_reported_in_order(events_result) -> None:
     fractions = [f for f, _ in calls]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
-    assert all(isinstance(m, str) and m for _, m in calls)
+    assert all(isinstance(m, Message) and m.key.startswith("progress.") for _, m in calls)
+    english = catalogue()["en"]
+    assert all(m.key in english for _, m in calls), [m.key for _, m in calls]
+    # every step reads in Chinese in the app, and in English for logs and the CLI
+    assert all(m.text("zh") != str(m) and str(m) for _, m in calls)
+    assert "Tried 1 parameter set(s); best log loss" in [str(m).split(" 0.")[0] for _, m in calls]
 
 
 def test_model_beats_both_baselines_out_of_time(events_result) -> None:
@@ -145,7 +151,7 @@ def test_model_beats_both_baselines_out_of_time(events_result) -> None:
     for name in ("recency", "rfm_logistic"):
         assert model["roc_auc"] > result.metrics[name]["roc_auc"] + 0.05, name
         assert model["log_loss"] < result.metrics[name]["log_loss"], name
-    assert not any("does not clearly beat" in w for w in result.warnings)
+    assert not any("does not clearly beat" in str(w) for w in result.warnings)
 
 
 def test_final_model_is_calibrated_on_eval_cutoff(events_result) -> None:
@@ -197,13 +203,15 @@ def test_tuning_fit_windows_do_not_overlap_the_validation_cutoff() -> None:
         FakeFeatureSet(frame, fs.feature_names, fs.categorical, plan), CONFIG
     )
     assert all(t["rows"] == 300 for t in result.trials)  # only the first cut-off
-    assert not result.warnings or all("sample" not in w for w in result.warnings)
+    assert not result.warnings or all("sample" not in str(w) for w in result.warnings)
 
 
 def test_single_validation_cutoff_uses_customer_split() -> None:
     fs = event_feature_set(per_cutoff=400, n_validation=1, seed=4)
     result = train_on_feature_set(fs, CONFIG)
-    assert any("sample of customers" in w for w in result.warnings)
+    assert any("sample of customers" in str(w) for w in result.warnings)
+    note = next(w for w in result.warnings if "sample of customers" in str(w))
+    assert isinstance(note, Message) and "客户" in note.text("zh")
     assert result.trials[0]["rows"] == pytest.approx(0.8 * 400, abs=1)
     assert result.metrics["model"]["n"] == 400
 
@@ -278,3 +286,33 @@ def test_events_search_the_linear_prior_and_the_final_model_follows(events_resul
     assert (result.model.prior_ is not None) == chosen
     if chosen:
         assert result.model.prior_.features == ["recency_days", "frequency", "monetary"]
+
+
+def test_training_warnings_are_messages_in_both_languages() -> None:
+    from churnlab.pipeline import warning_from_dict, warning_to_dict
+    from churnlab.training import _compare, _size_warnings
+
+    warnings: list[Message] = []
+    _size_warnings(np.array([1] * 5 + [0] * 45), warnings)
+    metrics = {
+        "model": {"roc_auc": 0.6, "log_loss": 0.5},
+        "recency": {"roc_auc": 0.7, "log_loss": 0.4},
+    }
+    _compare(metrics, warnings)
+    assert [w.key for w in warnings] == [
+        "training.warning.small_eval",
+        "training.warning.not_better",
+    ]
+    assert str(warnings[0]) == (
+        "The evaluation snapshot is small (50 customers, 5 churners): "
+        "the metrics are rough estimates."
+    )
+    assert "AUC 0.600 vs 0.700, log loss 0.500 vs 0.400" in str(warnings[1])
+    chinese = warnings[1].text("zh")
+    assert "0.600" in chinese and "recency" in chinese and chinese != str(warnings[1])
+    # a bundle keeps the key and values as JSON, so a saved model reads in any language
+    import json
+
+    stored = json.loads(json.dumps([warning_to_dict(w) for w in warnings]))
+    assert [warning_from_dict(item) for item in stored] == warnings
+    assert str(warning_from_dict("An old English warning {x}.")) == "An old English warning {x}."

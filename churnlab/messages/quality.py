@@ -1,0 +1,197 @@
+"""The data-quality report and cut-off warnings (keys ``quality.*`` and ``windows.*``).
+
+These are the notes, warnings and problems found while reading and cleaning a
+file, held as ``churnlab.i18n.Message`` so the app shows them in the user's
+language; the CLI, ``inspect --json`` and saved run records use the English.
+"""
+
+EN: dict[str, str] = {
+    # why rows were dropped (QualityReport.dropped keys)
+    "quality.dropped.missing_customer_id": "no customer id",
+    "quality.dropped.missing_time": "no time",
+    "quality.dropped.unreadable_time": "a time that could not be read",
+    "quality.dropped.duplicate": "exact duplicate of an earlier row",
+    "quality.dropped.repeated_customer_id": "customer id already seen in an earlier row",
+    # reading
+    "quality.note.replaced_characters": "Some characters could not be decoded and were replaced.",
+    "quality.note.encoding": "Encoding: {encoding}",
+    "quality.note.title_line": "Skipped {count} title line above the header",
+    "quality.note.title_lines": "Skipped {count} title lines above the header",
+    "quality.note.no_header": "No header row found: columns are named column_1, column_2, …",
+    "quality.note.delimiter.comma": "Delimiter: comma",
+    "quality.note.delimiter.semicolon": "Delimiter: semicolon",
+    "quality.note.delimiter.tab": "Delimiter: tab",
+    "quality.note.delimiter.pipe": "Delimiter: pipe",
+    "quality.note.delimiter.spaces": "Delimiter: spaces",
+    "quality.note.delimiter.other": "Delimiter: {delimiter}",
+    "quality.note.sheet": "Sheet '{sheet}' of {count}",
+    "quality.note.skipped_row": "Skipped {count} row above the header",
+    "quality.note.skipped_rows": "Skipped {count} rows above the header",
+    "quality.note.empty_row": "Dropped {count} empty row",
+    "quality.note.empty_rows": "Dropped {count} empty rows",
+    # mapping
+    "quality.note.not_event_types": (
+        "'{column}' does not hold event types (view, cart, purchase...); not used."
+    ),
+    "quality.note.event_types_from_values": "'{column}' looks like event types from its values.",
+    "quality.note.dates_as_time": "'{column}' holds dates, so it is used as the time of each row.",
+    "quality.note.id_from_values": (
+        "'{column}' was taken as the customer id from its values; check it."
+    ),
+    "quality.note.label_found": "'{column}' looks like a churn label, so this is a customer table.",
+    "quality.note.read_as_events": (
+        "Each customer appears about once, but the file has times and order columns, "
+        "so it is read as an event log."
+    ),
+    "quality.note.read_as_customers": (
+        "Customer ids repeat but there is no time column, so the file is read as a "
+        "customer table (one row per customer is kept)."
+    ),
+    "quality.note.not_used": "Not used: {columns}.",
+    "quality.note.set_by_hand": "Column roles were set by hand: {pairs}.",
+    # cleaning
+    "quality.problem.no_rows_left": (
+        "No usable rows are left after cleaning: check the customer id and time columns."
+    ),
+    "quality.warning.one_customer": "Only one customer was found: check the customer id column.",
+    "quality.note.time_format": "Times in '{column}' read as: {formats}.",
+    "quality.warning.no_event_type": "Rows without an event type, kept as 'unknown': {count:,}.",
+    "quality.note.all_purchases": "There is no event-type column: every row is read as a purchase.",
+    "quality.issue.not_numbers.amount": (
+        "Values in '{column}' (amount) that are not numbers: {count:,} (examples: {examples})."
+    ),
+    "quality.issue.not_numbers.quantity": (
+        "Values in '{column}' (quantity) that are not numbers: {count:,} (examples: {examples})."
+    ),
+    "quality.issue.not_numbers.unit_price": (
+        "Values in '{column}' (unit_price) that are not numbers: {count:,} (examples: {examples})."
+    ),
+    "quality.issue.not_numbers.rating": (
+        "Values in '{column}' (rating) that are not numbers: {count:,} (examples: {examples})."
+    ),
+    "quality.title.notes": "How the file was read",
+    "quality.note.amount_from_quantity": "Amounts computed as quantity × unit price.",
+    "quality.note.amount_from_price": "Amounts taken from the unit price (no quantity column).",
+    "quality.note.refunds": "Rows with a negative amount or quantity, read as refunds: {count:,}.",
+    "quality.issue.bad_times": (
+        "Rows with a time that could not be read: {count:,} (examples: {examples})."
+    ),
+    "quality.issue.missing_ids": "Rows without a customer id, left out: {count:,}.",
+    "quality.warning.no_purchases": (
+        "No purchase events were found: choose which activity counts as staying."
+    ),
+    "quality.warning.future": "Some times are in the future (latest: {date}).",
+    "quality.warning.before_1990": (
+        "Some times are before 1990 (earliest: {date}); check the time column."
+    ),
+    "quality.warning.one_day": "All rows fall within one day: churn needs a longer history.",
+    "quality.warning.repeated_ids": (
+        "Rows repeating a customer id: {count:,} (the first row of each customer is kept)."
+    ),
+    "quality.warning.unlabelled": "{count:,} customers have no churn label.",
+    "quality.problem.one_label": (
+        "The churn label has only one value: a model needs churned and staying customers."
+    ),
+    "quality.note.churned_share": "{churned:,} of {labelled:,} labelled customers churned.",
+    "quality.note.no_label": "No churn label: this table adds customer attributes to an event log.",
+    # cut-offs and labels (windows.py)
+    "windows.warning.fewer_cutoffs": (
+        "The history allows {found} cut-offs instead of {wanted}; the model learns from "
+        "{validation} of them before the test. A longer export gives steadier results."
+    ),
+    "windows.warning.small_shop": (
+        "Only {n_eval} customers at the test cut-off: the model works, "
+        "but its scores and metrics will be rough."
+    ),
+    "windows.warning.few_outcomes": (
+        "At the test cut-off {churners} customers churned and {stayers} stayed; so few of one "
+        "kind make the metrics unreliable. Try a different churn horizon, or count more kinds "
+        "of activity as staying (for example any visit instead of purchases only)."
+    ),
+    "windows.warning.thin_early_cutoffs": (
+        "Early cut-offs with fewer than {minimum} customers: {days}."
+    ),
+}
+
+ZH: dict[str, str] = {
+    "quality.dropped.missing_customer_id": "缺少客户 ID",
+    "quality.dropped.missing_time": "缺少时间",
+    "quality.dropped.unreadable_time": "时间无法识别",
+    "quality.dropped.duplicate": "与前面某行完全重复",
+    "quality.dropped.repeated_customer_id": "客户 ID 在前面的行中已出现",
+    # reading
+    "quality.note.replaced_characters": "部分字符无法解码，已被替换。",
+    "quality.note.encoding": "编码：{encoding}",
+    "quality.note.title_line": "跳过了表头上方的 {count} 行标题",
+    "quality.note.title_lines": "跳过了表头上方的 {count} 行标题",
+    "quality.note.no_header": "未找到表头行：各列依次命名为 column_1、column_2、…",
+    "quality.note.delimiter.comma": "分隔符：逗号",
+    "quality.note.delimiter.semicolon": "分隔符：分号",
+    "quality.note.delimiter.tab": "分隔符：制表符",
+    "quality.note.delimiter.pipe": "分隔符：竖线",
+    "quality.note.delimiter.spaces": "分隔符：空格",
+    "quality.note.delimiter.other": "分隔符：{delimiter}",
+    "quality.note.sheet": "工作表“{sheet}”（共 {count} 个）",
+    "quality.note.skipped_row": "跳过了表头上方的 {count} 行",
+    "quality.note.skipped_rows": "跳过了表头上方的 {count} 行",
+    "quality.note.empty_row": "删除了 {count} 个空行",
+    "quality.note.empty_rows": "删除了 {count} 个空行",
+    # mapping
+    "quality.note.not_event_types": "“{column}”列不是行为类型（浏览、加购、购买等），未使用。",
+    "quality.note.event_types_from_values": "根据取值判断，“{column}”列是行为类型。",
+    "quality.note.dates_as_time": "“{column}”列是日期，因此用作每行的时间。",
+    "quality.note.id_from_values": "根据取值将“{column}”列识别为客户 ID，请核对。",
+    "quality.note.label_found": "“{column}”列像是流失标签，因此该文件按客户表处理。",
+    "quality.note.read_as_events": "每位客户大约只出现一次，但文件中有时间和订单列，因此按行为日志处理。",
+    "quality.note.read_as_customers": (
+        "客户 ID 有重复，但没有时间列，因此按客户表处理（每位客户只保留一行）。"
+    ),
+    "quality.note.not_used": "未使用的列：{columns}。",
+    "quality.note.set_by_hand": "以下列的作用为手动设置：{pairs}。",
+    # cleaning
+    "quality.problem.no_rows_left": "清洗后没有可用的行：请检查客户 ID 列和时间列。",
+    "quality.warning.one_customer": "只找到一位客户：请检查客户 ID 列。",
+    "quality.note.time_format": "“{column}”列的时间按以下格式读取：{formats}。",
+    "quality.warning.no_event_type": "缺少行为类型的行已按“unknown”保留：{count:,} 行。",
+    "quality.note.all_purchases": "没有行为类型列：每一行都视为一次购买。",
+    "quality.issue.not_numbers.amount": (
+        "“{column}”列（金额）中有非数字的值：{count:,} 个（例如：{examples}）。"
+    ),
+    "quality.issue.not_numbers.quantity": (
+        "“{column}”列（数量）中有非数字的值：{count:,} 个（例如：{examples}）。"
+    ),
+    "quality.issue.not_numbers.unit_price": (
+        "“{column}”列（单价）中有非数字的值：{count:,} 个（例如：{examples}）。"
+    ),
+    "quality.issue.not_numbers.rating": (
+        "“{column}”列（评分）中有非数字的值：{count:,} 个（例如：{examples}）。"
+    ),
+    "quality.title.notes": "文件读取说明",
+    "quality.note.amount_from_quantity": "金额按“数量 × 单价”计算。",
+    "quality.note.amount_from_price": "金额直接取自单价（没有数量列）。",
+    "quality.note.refunds": "金额或数量为负数的行已视为退款：{count:,} 行。",
+    "quality.issue.bad_times": "时间无法识别的行：{count:,} 行（例如：{examples}）。",
+    "quality.issue.missing_ids": "缺少客户 ID 的行已排除：{count:,} 行。",
+    "quality.warning.no_purchases": "没有找到购买行为：请选择哪些行为算作留存。",
+    "quality.warning.future": "部分时间在未来（最晚：{date}）。",
+    "quality.warning.before_1990": "部分时间早于 1990 年（最早：{date}），请检查时间列。",
+    "quality.warning.one_day": "所有记录都在同一天内：判断流失需要更长的历史数据。",
+    "quality.warning.repeated_ids": "客户 ID 重复的行：{count:,} 行（每位客户只保留第一行）。",
+    "quality.warning.unlabelled": "{count:,} 位客户没有流失标签。",
+    "quality.problem.one_label": "流失标签只有一种取值：模型需要同时有流失客户和留存客户。",
+    "quality.note.churned_share": "在 {labelled:,} 位有标签的客户中，{churned:,} 位已流失。",
+    "quality.note.no_label": "没有流失标签：该表用于为行为日志补充客户属性。",
+    # cut-offs and labels (windows.py)
+    "windows.warning.fewer_cutoffs": (
+        "历史数据只够设置 {found} 个截止日（而不是 {wanted} 个），模型只能从评估前的 "
+        "{validation} 个中学习。导出更长时间段的数据，结果会更稳定。"
+    ),
+    "windows.warning.small_shop": (
+        "评估截止日只有 {n_eval} 位客户：模型可以运行，但评分和指标会比较粗略。"
+    ),
+    "windows.warning.few_outcomes": (
+        "在评估截止日，{churners} 位客户流失、{stayers} 位留存；其中一类太少，指标不够可靠。"
+        "请尝试其他观察期，或把更多类型的行为算作留存（例如任意访问，而不只是购买）。"
+    ),
+    "windows.warning.thin_early_cutoffs": "客户数少于 {minimum} 位的早期截止日：{days}。",
+}
