@@ -64,8 +64,8 @@ class TrainingConfig:
     max_tuning_rows: int = 100_000
     """Tuning runs on a customer sample of at most this many rows."""
     max_fit_rows: int = 300_000
-    """The evaluated and final fits use a seeded sample of whole customers of at most this
-    many rows (customer × cut-off). Past a few hundred thousand rows more rows barely move
+    """Event logs: the evaluated and final fits use a seeded sample of whole customers of
+    at most this many rows (customer × cut-off). Past a few hundred thousand rows more rows barely move
     the model while time and memory grow with them; the evaluation always uses every row."""
     early_stopping_rounds: int = 40
     """Stop adding trees when the time-based validation loss has not improved for this many."""

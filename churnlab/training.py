@@ -167,20 +167,20 @@ def _cutoff_stats(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _cap_rows(frame: pl.DataFrame, limit: int, seed: int) -> pl.DataFrame:
-    """At most about ``limit`` rows: a seeded sample of whole customers, the same for every frame.
-
-    Customers are ranked once by a seeded permutation of the sorted ids, so the sample
-    of a larger frame contains the sample of a smaller one's customers when shares match.
-    """
-    if frame.height <= limit:
-        return frame
-    ids = frame.get_column("customer_id").unique().sort()
-    rng = np.random.default_rng(seed)
-    keep = max(1, int(len(ids) * limit / frame.height))
-    chosen = ids.gather(np.sort(rng.permutation(len(ids))[:keep]))
+def _fitting_rows(
+    labelled: pl.LazyFrame, cutoffs: list[dt.date], limit: int, seed: int
+) -> pl.DataFrame:
+    """The rows of ``cutoffs`` to fit on: all of them, or a seeded sample of whole customers
+    holding about ``limit`` rows. Filtering lazily never copies the full feature table."""
+    rows = labelled.filter(pl.col("cutoff").is_in(cutoffs))
+    height = rows.select(pl.len()).collect().item()
+    if height <= limit:
+        return rows.collect()
+    ids = rows.select(pl.col("customer_id").unique().sort()).collect().to_series()
+    keep = max(1, int(len(ids) * limit / height))
+    chosen = ids.gather(np.sort(np.random.default_rng(seed).permutation(len(ids))[:keep]))
     logger.info("fitting on %d of %d customers (max_fit_rows=%d)", keep, len(ids), limit)
-    return frame.filter(pl.col("customer_id").is_in(chosen.implode()))
+    return rows.filter(pl.col("customer_id").is_in(chosen.implode())).collect()
 
 
 def _scaled_trees(n_trees: int, rows_fit: int, rows_final: int, config: TrainingConfig) -> int:
@@ -243,17 +243,15 @@ def _develop(
     train_frame: pl.DataFrame,
     config: TrainingConfig,
     progress: Progress | None,
-) -> tuple[ChurnModel, dict[str, Any], list[dict[str, Any]], int]:
+) -> tuple[ChurnModel, dict[str, Any], list[dict[str, Any]], int, int]:
     """Tune on fit/valid, then refit on all ``train_frame`` rows (the model that is evaluated).
 
     Early stopping and Platt scaling come from the validation slice; the refit grows the
     number of trees with the data and reuses that Platt scaling. Returns the model, the
-    parameters, the trials and the number of trees found on ``fit_frame``.
+    parameters, the trials, and the number of trees and rows of the chosen trial.
     """
     names = list(feature_set.feature_names)
     categorical = list(feature_set.categorical)
-    fit_frame = _cap_rows(fit_frame, config.max_fit_rows, config.seed)
-    train_frame = _cap_rows(train_frame, config.max_fit_rows, config.seed)
     y_fit, y_valid = _labels(fit_frame), _labels(valid_frame)
     _check_rows(y_fit, "training", MIN_TRAIN_ROWS)
     _check_rows(y_valid, "validation", 2 * MIN_CLASS_ROWS)
@@ -270,21 +268,15 @@ def _develop(
         linear_prior=_uses_prior(feature_set),
     )
     _report(progress, 0.55, "progress.fitting_chosen")
-    tuned = ChurnModel(config).fit(
-        X_fit,
-        y_fit,
-        categorical=categorical,
-        X_valid=X_valid,
-        y_valid=y_valid,
-        params=params,
-        linear_prior=_uses_prior(feature_set),
-    )
-    slope, _ = platt(tuned.corrected_margin(X_valid), y_valid)
-    n_trees = _scaled_trees(tuned.n_trees_, len(fit_frame), len(train_frame), config)
+    # The chosen trial was fitted on (a sample of) fit_frame with early stopping on the
+    # validation slice: its tree count and Platt slope carry over without a second fit.
+    chosen = next(t for t in trials if t.get("chosen"))
+    slope, tuned_trees, rows_tuned = chosen["platt_slope"], chosen["n_trees"], chosen["rows"]
+    n_trees = _scaled_trees(tuned_trees, rows_tuned, len(train_frame), config)
     model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config)
     latest = _latest_rows(train_frame)
     model = _match_level(model, slope, latest.select(names), _labels(latest))
-    return model, params, trials, tuned.n_trees_
+    return model, params, trials, tuned_trees, rows_tuned
 
 
 def _finalise(
@@ -299,7 +291,6 @@ def _finalise(
 ) -> tuple[ChurnModel, int]:
     """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions."""
     names = list(feature_set.feature_names)
-    final_frame = _cap_rows(final_frame, config.max_fit_rows, config.seed)
     n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
     slope, _ = platt(evaluated.corrected_margin(eval_frame.select(names)), _labels(eval_frame))
     final = _refit(feature_set, final_frame, params, n_final, (slope, 0.0), config)
@@ -365,16 +356,23 @@ def _events(
     feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[Message]
 ) -> tuple[ChurnModel, dict, pl.DataFrame, dict, int, list, list]:
     plan = feature_set.plan
-    frame: pl.DataFrame = feature_set.frame.filter(pl.col("label").is_not_null())
+    labelled = feature_set.frame.lazy().filter(pl.col("label").is_not_null())
     validation = sorted(plan.validation_cutoffs)
     if not validation:
         raise DataError(
             "error.training.no_validation_cutoff",
             hint="error.training.no_validation_cutoff.hint",
         )
-    stats = _cutoff_stats(frame.filter(pl.col("cutoff").is_in(list(plan.cutoffs))))
-    train_frame = frame.filter(pl.col("cutoff").is_in(validation))
-    eval_frame = frame.filter(pl.col("cutoff") == plan.eval_cutoff)
+    stats = _cutoff_stats(
+        labelled.select("cutoff", "label")
+        .filter(pl.col("cutoff").is_in(list(plan.cutoffs)))
+        .collect()
+    )
+    # Every fit uses the same customers (all, or a sample past max_fit_rows); the
+    # evaluation snapshot keeps every customer.
+    final_frame = _fitting_rows(labelled, list(plan.cutoffs), config.max_fit_rows, config.seed)
+    train_frame = final_frame.filter(pl.col("cutoff").is_in(validation))
+    eval_frame = labelled.filter(pl.col("cutoff") == plan.eval_cutoff).collect()
     y_train, y_eval = _labels(train_frame), _labels(eval_frame)
     _check_rows(y_train, "training", MIN_TRAIN_ROWS)
     _check_rows(y_eval, "evaluation", MIN_EVAL_ROWS)
@@ -385,7 +383,7 @@ def _events(
         warnings.append(note)
 
     _report(progress, 0.1, "progress.tuning_earlier")
-    evaluated, params, trials, tuned_trees = _develop(
+    evaluated, params, trials, tuned_trees, rows_tuned = _develop(
         feature_set, fit_frame, valid_frame, train_frame, config, progress
     )
 
@@ -414,7 +412,6 @@ def _events(
     )
 
     _report(progress, 0.85, "progress.refitting_cutoffs")
-    final_frame = frame.filter(pl.col("cutoff").is_in(list(plan.cutoffs)))
     final, n_final = _finalise(
         feature_set,
         evaluated,
@@ -422,7 +419,7 @@ def _events(
         final_frame,
         params,
         tuned_trees,
-        min(len(fit_frame), config.max_fit_rows),
+        rows_tuned,
         config,
     )
     return final, metrics, predictions, params, n_final, trials, stats
@@ -442,7 +439,7 @@ def _table(
     fit_frame, valid_frame = dev_frame.filter(~valid), dev_frame.filter(valid)
 
     _report(progress, 0.1, "progress.tuning")
-    held_model, params, trials, tuned_trees = _develop(
+    held_model, params, trials, tuned_trees, rows_tuned = _develop(
         feature_set, fit_frame, valid_frame, dev_frame, config, progress
     )
 
@@ -473,7 +470,7 @@ def _table(
         frame,
         params,
         tuned_trees,
-        min(len(fit_frame), config.max_fit_rows),
+        rows_tuned,
         config,
     )
     return final, metrics, predictions, params, n_final, trials, stats
