@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from churnlab import i18n
-from churnlab.config import ChurnDefinition, ScoringConfig, Settings
+from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
 from churnlab.errors import ChurnlabError
 from churnlab.loading import LoadedTable, ShopData, combine, load_table
 from churnlab.pipeline import (
@@ -223,8 +223,14 @@ def set_user_model(model: TrainedModel | None, key: str | None) -> None:
     st.session_state[MODEL_KEY] = key
 
 
-def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefinition) -> bool:
+def train_with_progress(
+    shop: ShopData,
+    shop_key: str,
+    definition: ChurnDefinition,
+    training: TrainingConfig | None = None,
+) -> bool:
     """Train on the current data with visible progress; keep the old model if it fails."""
+    training = training or TrainingConfig()
     with st.status(tr("model.training"), expanded=True) as status:
         bar = st.progress(0.0)
 
@@ -232,12 +238,14 @@ def train_with_progress(shop: ShopData, shop_key: str, definition: ChurnDefiniti
             bar.progress(min(max(fraction, 0.0), 1.0), text=step.text(lang()))
 
         try:
-            trained = train(shop, Settings(churn=definition), progress=progress)
+            trained = train(shop, Settings(churn=definition, training=training), progress=progress)
         except Exception as error:
             status.update(label=tr("model.training_failed"), state="error")
             show_error(error)
             return False
-        set_user_model(trained, f"{shop_key}:{_definition_key(definition)}")
+        set_user_model(
+            trained, f"{shop_key}:{_definition_key(definition)}:{training.tuning_seconds}"
+        )
         status.update(label=tr("model.trained"), state="complete", expanded=False)
         st.session_state[NOTICE] = "model.trained"
         return True

@@ -157,6 +157,9 @@ if model is not None:
 
         shown = with_action_names(filtered, lang())
         st.metric(tr("atrisk.selected"), f"{filtered.height:,}")
+        if scores.explained is not None:  # a very long list: reasons for its top only
+            top = int(scores.explained.argmin())  # the first row without reasons
+            st.caption(tr("atrisk.reasons_top", n=f"{top:,}"))
         st.dataframe(
             shown,
             hide_index=True,

@@ -58,7 +58,7 @@ with guarded():
     for index, table in enumerate(shop.tables):
         report = table.report
         st.subheader(escape(Path(table.raw.source).name))
-        cols = st.columns(4)
+        cols = st.columns([1.5, 1, 1, 1])  # "Customer table" needs the room
         cols[0].metric(tr("data.kind"), tr(f"data.kind.{table.mapping.kind}"))
         cols[1].metric(tr("data.rows_read"), f"{report.rows:,}")
         cols[2].metric(tr("data.rows_kept"), f"{report.rows_kept:,}")

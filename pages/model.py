@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from churnlab.charts import timeline_figure
-from churnlab.config import ChurnDefinition
+from churnlab.config import ChurnDefinition, TrainingConfig
 from churnlab.pipeline import model_to_zip
 from churnlab.schema import PURCHASE
 from pages._shared import (
@@ -66,6 +66,14 @@ with guarded():
                 default=[a for a in definition.activity if a in activity_options] or ["purchase"],
                 help=tr("model.activity_help"),
             )
+            tuning = st.slider(
+                tr("model.tuning_seconds"),
+                5,
+                300,
+                int(TrainingConfig().tuning_seconds),
+                step=5,
+                help=tr("model.tuning_seconds_help"),
+            )
             submitted = st.form_submit_button(tr("model.train"), type="primary")
         chosen = ChurnDefinition(
             horizon_days=int(horizon),
@@ -90,7 +98,9 @@ with guarded():
             )
         if submitted:
             st.session_state[DEFINITION] = chosen
-            if train_with_progress(shop, shop_key, chosen):
+            if train_with_progress(
+                shop, shop_key, chosen, TrainingConfig(tuning_seconds=float(tuning))
+            ):
                 st.rerun()
     elif shop.events is not None:
         st.error(tr("model.no_events_left"), icon="⚠️")

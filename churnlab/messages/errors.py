@@ -15,7 +15,7 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "error.hint.InputError": "请将数据重新导出为 CSV、Excel、Parquet 或 JSON 文件后再上传。",
     "error.hint.EmptyFileError": "请确认导出的是正确的报表，并且表头下方有数据行。",
-    "error.hint.MappingError": "请为每个角色选择正确的列（命令行：--map 角色=列名）。",
-    "error.hint.InsufficientHistoryError": "请缩短流失判定期，或导出更长时间段的历史数据。",
+    "error.hint.MappingError": "请为每种作用选择正确的列（命令行：--map role=列名）。",
+    "error.hint.InsufficientHistoryError": "请缩短观察期，或导出更长时间段的历史数据。",
     "error.hint.BundleError": "请用当前版本的 churnlab 重新训练模型并保存新的模型包。",
 }
