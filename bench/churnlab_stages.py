@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -108,6 +110,14 @@ def main() -> None:
         if stage == "score":
             write_list(scored.frame, work / "churnlab_list.csv")
             clock.lap("write list")
+            mask = scored.explained_mask()
+            clock.info["explained"] = int(mask.sum())
+            if not mask.all():  # a customer far down the list, looked up in the app
+                from churnlab.pipeline import explain_customer
+
+                started = time.perf_counter()
+                explain_customer(trained, scored, int(np.flatnonzero(~mask)[-1]))
+                clock.info["explain_one_on_demand_s"] = round(time.perf_counter() - started, 4)
         else:
             plan = plan_campaign(scored.frame, lookback_days=trained.definition.lookback_days)
             clock.lap("campaign")

@@ -18,7 +18,7 @@ import polars as pl
 
 from churnlab import schema
 from churnlab.errors import MappingError
-from churnlab.i18n import Message
+from churnlab.i18n import Message, Phrases
 from churnlab.mapping import Mapping, looks_like_dates, normalise_event_types, normalise_labels
 from churnlab.parsing import (
     clean_ids,
@@ -214,7 +214,10 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         report.notes.append(
             Message(
                 "quality.note.time_format",
-                {"column": roles[schema.TIMESTAMP], "formats": parsed.detected},
+                {
+                    "column": roles[schema.TIMESTAMP],
+                    "formats": Phrases("dateformat", parsed.detected),
+                },
             )
         )
 

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import polars as pl
 
@@ -87,6 +88,9 @@ class Vocabulary:
     channels: tuple[str, ...]
 
 
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+
+
 def _day_number(day: dt.date) -> int:
     return (day - _EPOCH).days
 
@@ -152,7 +156,7 @@ def _channel_columns(vocab: Vocabulary) -> dict[str, str]:
 
 
 def _daily(
-    events: pl.DataFrame,
+    events: pl.LazyFrame,
     vocab: Vocabulary,
     definition: ChurnDefinition,
     first_seen: pl.DataFrame | None = None,
@@ -165,7 +169,7 @@ def _daily(
     """
     cols = vocab.columns
     p = pl.col(_P)
-    lf = events.lazy().with_columns(
+    lf = events.with_columns(
         pl.col(TIMESTAMP).dt.date().cast(pl.Int32).alias(_DAY),
         qualifying(events, definition).alias(_Q),
         is_purchase(events).alias(_P),
@@ -492,11 +496,11 @@ def _attribute_plan(
 
 
 def _join_attributes(
-    frame: pl.DataFrame,
+    frame: FrameT,
     customers: pl.DataFrame | None,
     plan: list[tuple[str, str, str]],
     reference: pl.Expr,
-) -> pl.DataFrame:
+) -> FrameT:
     """Join customer attributes; dates become days before ``reference`` (the cut-off)."""
     if not plan or customers is None:
         return frame
@@ -505,7 +509,12 @@ def _join_attributes(
         pl.col(CUSTOMER_ID).cast(pl.String),
         *[pl.col(column).alias(f"_attr_{name}") for column, name, _ in plan],
     )
-    joined = frame.join(table, on=CUSTOMER_ID, how="left", maintain_order="left")
+    joined = frame.join(
+        table.lazy() if isinstance(frame, pl.LazyFrame) else table,
+        on=CUSTOMER_ID,
+        how="left",
+        maintain_order="left",
+    )
     exprs = []
     for _, name, kind in plan:
         col = pl.col(f"_attr_{name}")
@@ -533,6 +542,19 @@ def build_features_with_names(
     vocab: Vocabulary | None = None,
 ) -> tuple[pl.DataFrame, list[str], list[str]]:
     """``build_features`` plus the feature names and the categorical ones."""
+    frame, names, categorical = _features_plan(events, customers, cutoffs, definition, vocab)
+    return frame.collect(), names, categorical
+
+
+def _features_plan(
+    events: pl.DataFrame,
+    customers: pl.DataFrame | None,
+    cutoffs: Sequence[dt.date],
+    definition: ChurnDefinition,
+    vocab: Vocabulary | None = None,
+) -> tuple[pl.LazyFrame, list[str], list[str]]:
+    """The feature table as one lazy query over the daily roll-up (collected once by the
+    caller, so no intermediate copy of the wide table is ever held beside the next one)."""
     cutoffs = sorted(set(cutoffs))
     if vocab is None:
         vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
@@ -548,8 +570,11 @@ def build_features_with_names(
         )
         first = to_datetime(cutoffs[0] - dt.timedelta(days=window))
         last = to_datetime(cutoffs[-1])
-        events = events.filter((pl.col(TIMESTAMP) >= first) & (pl.col(TIMESTAMP) < last))
-    daily, products = _daily(events, vocab, definition, first_seen)
+        # lazily: an eager filter would copy the whole log while the caller still holds it
+        seen = events.lazy().filter((pl.col(TIMESTAMP) >= first) & (pl.col(TIMESTAMP) < last))
+    else:
+        seen = events.lazy()
+    daily, products = _daily(seen, vocab, definition, first_seen)
     frames: list[pl.LazyFrame] = []
     names: list[str] = []
     categorical: list[str] = []
@@ -593,9 +618,9 @@ def build_features_with_names(
         frames.append(frame)
     if not frames:
         _, _, _, names, categorical = _event_features(0, vocab, definition)
-        result = _empty_frame(names, categorical)
+        result = _empty_frame(names, categorical).lazy()
     else:
-        result = pl.concat(frames).collect().sort("cutoff", CUSTOMER_ID)
+        result = pl.concat(frames).sort("cutoff", CUSTOMER_ID)
     attributes = _attribute_plan(customers, names)
     result = _join_attributes(result, customers, attributes, pl.col("cutoff"))
     names = names + [name for _, name, _ in attributes]
@@ -626,11 +651,14 @@ def build_training_set(
     labels = build_labels(events, plan.cutoffs, definition)
     plan.warnings.extend(check_labels(labels))
     vocab = vocabulary(events, before=plan.as_of)
-    frame, names, categorical = build_features_with_names(
+    features, names, categorical = _features_plan(
         events, customers, plan.cutoffs, definition, vocab
     )
-    frame = frame.join(labels, on=[CUSTOMER_ID, "cutoff"], how="inner", maintain_order="left")
-    frame = frame.select(CUSTOMER_ID, "cutoff", "label", *names)
+    frame = (
+        features.join(labels.lazy(), on=[CUSTOMER_ID, "cutoff"], how="inner", maintain_order="left")
+        .select(CUSTOMER_ID, "cutoff", "label", *names)
+        .collect()
+    )
     return FeatureSet(frame=frame, feature_names=names, categorical=categorical, plan=plan)
 
 

@@ -48,7 +48,38 @@ class Message:
     values: dict[str, object] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        return t(self.key, lang, **self.values)
+        values = {k: _render(v, lang) for k, v in self.values.items()}
+        return t(self.key, lang, **values)
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """A value made of known English phrases joined by `` + `` (e.g. a detected date format).
+
+    Each phrase is looked up as ``<prefix>.<phrase>`` and a trailing `` with time`` as
+    ``<prefix>.with_time``; a phrase without a translation stays as it is.
+    """
+
+    prefix: str
+    english: str
+
+    def text(self, lang: str = "en") -> str:
+        parts = []
+        for phrase in self.english.split(" + "):
+            timed = phrase.endswith(" with time")
+            core = phrase.removesuffix(" with time")
+            word = t(f"{self.prefix}.{core}", lang)
+            word = core if word == f"{self.prefix}.{core}" else word
+            parts.append(t(f"{self.prefix}.with_time", lang, phrase=word) if timed else word)
+        return t(f"{self.prefix}.join", lang).join(parts)
+
+    def __str__(self) -> str:
+        return self.english
+
+
+def _render(value: object, lang: str) -> object:
+    """Values that are messages themselves are rendered in the same language."""
+    return value.text(lang) if isinstance(value, Message | Phrases) else value
