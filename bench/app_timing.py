@@ -2,7 +2,7 @@
 
 ``python bench/app_timing.py DATA_DIR RESULT_JSON [--tuning-seconds S ...]``
 
-For each tuning budget (default: the app's default) a fresh app session:
+For each tuning budget (default: the app's, ``config.APP_TUNING_SECONDS``) a fresh session:
 
 1. opens on the sample shop (first run);
 2. uploads ``events.parquet`` and ``customers.parquet`` on the Data page and presses
@@ -127,10 +127,10 @@ def main() -> None:
     parser.add_argument("--tuning-seconds", type=float, nargs="*", default=None)
     args = parser.parse_args()
 
-    from churnlab.config import TrainingConfig
+    from churnlab.config import APP_TUNING_SECONDS
 
     _live_routing()
-    budgets = args.tuning_seconds or [TrainingConfig().tuning_seconds]
+    budgets = args.tuning_seconds or [APP_TUNING_SECONDS]
     runs = []
     for tuning in budgets:
         print(f"tuning budget {tuning} s", flush=True)

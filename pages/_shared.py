@@ -10,20 +10,29 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
+import polars as pl
 import streamlit as st
 
 from churnlab import i18n
-from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
+from churnlab.cohorts import cohort_retention
+from churnlab.config import (
+    APP_TUNING_SECONDS,
+    ChurnDefinition,
+    ScoringConfig,
+    Settings,
+    TrainingConfig,
+)
 from churnlab.errors import ChurnlabError
 from churnlab.loading import LoadedTable, ShopData, combine, load_table
 from churnlab.pipeline import (
     ScoredList,
     TrainedModel,
+    evaluation_rfm,
     load_or_train_sample_model,
     model_from_zip,
     score,
@@ -33,7 +42,6 @@ from churnlab.sample import sample_paths
 
 log = logging.getLogger("churnlab.app")
 
-T = TypeVar("T")
 
 # Session-state keys (one place, so pages never invent their own).
 LANG = "lang"
@@ -171,14 +179,16 @@ def load_upload(upload: Upload) -> LoadedTable:
     return _load_upload(upload.digest, upload.name, upload.data, upload.sheet, upload.overrides)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# Shops are held as shared, read-only resources keyed by content: ``cache_data`` would
+# unpickle a fresh copy of a million-event log on every page switch.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _combined(key: str, _uploads: tuple[Upload, ...]) -> ShopData:
     """The user's files joined into one shop, once per distinct set of files (``key``)."""
     tables = [load_upload(upload) for upload in _uploads]
     return combine(tables, source=", ".join(upload.name for upload in _uploads))
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _sample_shop() -> ShopData:
     tables = [load_table(path) for path in sample_paths()]
     return combine(tables, source=SAMPLE_KEY)
@@ -230,7 +240,7 @@ def train_with_progress(
     training: TrainingConfig | None = None,
 ) -> bool:
     """Train on the current data with visible progress; keep the old model if it fails."""
-    training = training or TrainingConfig()
+    training = training or TrainingConfig(tuning_seconds=APP_TUNING_SECONDS)
     with st.status(tr("model.training"), expanded=True) as status:
         bar = st.progress(0.0)
 
@@ -274,9 +284,28 @@ def current_scores() -> ScoredList | None:
     return _score(model_key(model), shop_key, st.session_state.get(AS_OF), lang(), model, shop)
 
 
-def cached(fn: Callable[..., T]) -> Callable[..., T]:
-    """Cache a pure engine call by its (hashable) arguments; bounded."""
-    return st.cache_data(max_entries=32, show_spinner=False)(fn)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _retention(shop_key: str, activity: tuple[str, ...], _events: pl.DataFrame) -> pl.DataFrame:
+    return cohort_retention(_events, activity=activity)
+
+
+def current_retention(activity: tuple[str, ...]) -> pl.DataFrame | None:
+    """Cohort retention of the data in use (cached by its content key, not by hashing it)."""
+    shop, shop_key = current_shop()
+    if shop.events is None:
+        return None
+    return _retention(shop_key, activity, shop.events)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _evaluation_rfm(model_key: str, shop_key: str, _model, _shop) -> pl.DataFrame | None:
+    return evaluation_rfm(_model, _shop)
+
+
+def current_evaluation_rfm(model: TrainedModel) -> pl.DataFrame | None:
+    """RFM and outcomes at the evaluation cut-off for the current model and data (cached)."""
+    shop, shop_key = current_shop()
+    return _evaluation_rfm(model_key(model), shop_key, model, shop)
 
 
 # ---------------------------------------------------------------- layout helpers

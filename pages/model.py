@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from churnlab.charts import timeline_figure
-from churnlab.config import ChurnDefinition, TrainingConfig
+from churnlab.config import APP_TUNING_SECONDS, ChurnDefinition, TrainingConfig
 from churnlab.pipeline import model_to_zip
 from churnlab.schema import PURCHASE
 from pages._shared import (
@@ -70,7 +70,7 @@ with guarded():
                 tr("model.tuning_seconds"),
                 5,
                 300,
-                int(TrainingConfig().tuning_seconds),
+                int(APP_TUNING_SECONDS),
                 step=5,
                 help=tr("model.tuning_seconds_help"),
             )

@@ -4,11 +4,11 @@ import polars as pl
 import streamlit as st
 
 from churnlab.charts import cohort_heatmap_figure, retention_curves_figure, segments_figure
-from churnlab.cohorts import assign_rfm_segments, cohort_retention, segment_summary
-from churnlab.pipeline import evaluation_rfm
+from churnlab.cohorts import assign_rfm_segments, segment_summary
 from pages._shared import (
     DEFINITION,
-    cached,
+    current_evaluation_rfm,
+    current_retention,
     current_scores,
     current_shop,
     guarded,
@@ -22,15 +22,13 @@ from pages._shared import (
 route_through_app()
 st.title(tr("retention.title"))
 
-retention_table = cached(cohort_retention)
-
 with guarded():
     shop, _ = current_shop()
     if shop.events is None:
         st.info(tr("retention.no_events"), icon="ℹ️")
     else:
         activity = tuple(st.session_state[DEFINITION].activity)
-        retention = retention_table(shop.events, activity=activity)
+        retention = current_retention(activity)
         st.subheader(tr("retention.cohorts"))
         st.caption(tr("retention.cohorts_intro"))
         plot(cohort_heatmap_figure(retention, lang=lang()), key="cohorts")
@@ -44,7 +42,7 @@ if model is not None and model.mode == "events":
         segmented = assign_rfm_segments(rfm).join(
             scores.frame.select("customer_id", "churn_probability"), on="customer_id"
         )
-        history = evaluation_rfm(model, shop)
+        history = current_evaluation_rfm(model)
         if history is not None and history.height:
             churn_by_segment = (
                 assign_rfm_segments(history)

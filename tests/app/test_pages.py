@@ -136,3 +136,21 @@ def test_broken_upload_shows_an_error_and_keeps_the_sample(app) -> None:
     assert any("sample shop" in i.value for i in app.info)
     open_page(app, "overview")
     assert_clean(app)
+
+
+def test_in_chinese_an_upload_error_and_the_quality_report_are_chinese(app) -> None:
+    def chinese(text: str) -> bool:
+        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    app.sidebar.selectbox[0].set_value("zh").run()
+    open_page(app, "data")
+    app.file_uploader[0].set_value(("broken.csv", bytes(range(256)) * 20, "text/csv")).run()
+    next(b for b in app.button if b.label == "使用这些文件").click().run()
+    assert not app.exception
+    assert app.error and all(chinese(e.value) for e in app.error)
+
+    app.file_uploader[0].set_value(("orders.csv", small_export(), "text/csv")).run()
+    next(b for b in app.button if b.label == "使用这些文件").click().run()
+    assert_clean(app)
+    notes = [c.value for c in app.caption if "Order Date" in c.value]
+    assert notes and all(chinese(n) for n in notes)  # e.g. how the time column was read
