@@ -12,6 +12,7 @@ from churnlab.schema import PURCHASE
 from pages._shared import (
     DEFINITION,
     USER_MODEL,
+    activity_words,
     current_model,
     current_shop,
     escape,
@@ -64,6 +65,7 @@ with guarded():
                 tr("model.activity"),
                 activity_options,
                 default=[a for a in definition.activity if a in activity_options] or ["purchase"],
+                format_func=lambda a: activity_words((a,)),
                 help=tr("model.activity_help"),
             )
             tuning = st.slider(
