@@ -19,6 +19,10 @@ class FeatureInfo:
     unit: str
     description: dict[str, str]
 
+    def text(self, lang: str) -> str:
+        """The description in ``lang``, else English."""
+        return self.description.get(lang) or self.description["en"]
+
 
 def _info(name: str, unit: str, en: str, zh: str) -> FeatureInfo:
     return FeatureInfo(name=name, unit=unit, description={"en": en, "zh": zh})

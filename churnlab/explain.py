@@ -58,9 +58,7 @@ def dependence_data(
 def top_driver_descriptions(importance: pl.DataFrame, lang: str = "en", top: int = 3) -> list[str]:
     """The strongest signals in plain words, for headlines and reports."""
     names = importance.head(top).get_column("feature").to_list()
-    return [
-        describe(name).description.get(lang) or describe(name).description["en"] for name in names
-    ]
+    return [describe(name).text(lang) for name in names]
 
 
 def compare_groups(

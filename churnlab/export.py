@@ -184,7 +184,6 @@ def column_notes(columns: list[str], lang: str = "en") -> dict[str, str]:
         key = f"column.{column}"
         text = i18n.t(key, lang)
         if text == key and (column in CATALOGUE or "_" in column):
-            info = describe(column)
-            text = info.description.get(lang) or info.description["en"]
+            text = describe(column).text(lang)
         notes[column] = text
     return notes

@@ -106,6 +106,12 @@ class ScoredList:
             return np.ones(len(self.shap_values), dtype=bool)
         return self.explained
 
+    def reasons_stop_at(self) -> int | None:
+        """Rank after which the list's reasons stop (None: every row has them)."""
+        if self.explained is None:
+            return None
+        return int(self.explained.argmin())  # the first row without SHAP values
+
 
 def warning_to_dict(message: Message) -> dict[str, Any]:
     """A warning as JSON for the bundle: its key and values, so it can be read in any language."""
@@ -437,6 +443,19 @@ def _explain(model: ChurnModel, X: pl.DataFrame, rows: np.ndarray) -> tuple[np.n
     exact, base_value = model.contributions(X[rows])
     values[rows] = exact
     return values, base_value
+
+
+def customer_reasons(
+    scored: ScoredList, position: int, contributions: np.ndarray, lang: str = "en"
+) -> list[str]:
+    """One customer's reasons: those in the list, or written now from ``contributions``
+    (``explain_customer``) for a customer far down a long list."""
+    row = scored.frame.row(position, named=True)
+    stored = [row[c] for c in scored.frame.columns if c.startswith("reason_") and row[c]]
+    if stored or scored.explained is None:
+        return stored
+    X = scored.features[position : position + 1].select(scored.feature_names)
+    return reasons_for_rows(X, contributions[None, :], scored.feature_names, lang=lang)[0]
 
 
 def explain_customer(trained: TrainedModel, scored: ScoredList, position: int) -> np.ndarray:

@@ -164,7 +164,7 @@ def report_figures(
     figures.append((t("report.section.lift", lang), lift_figure(trained.metrics, lang=lang)))
     importance = global_importance(scored.shap_values, scored.feature_names)
     names = importance.get_column("feature").to_list()
-    labels = [describe(n).description.get(lang) or describe(n).description["en"] for n in names]
+    labels = [describe(n).text(lang) for n in names]
     figures.append(
         (
             t("report.section.drivers", lang),

@@ -146,7 +146,7 @@ if model is not None:
             feature = st.selectbox(
                 tr("atrisk.feature_filter"),
                 ["—", *numeric],
-                format_func=lambda n: n if n == "—" else (describe(n).description.get(lang()) or n),
+                format_func=lambda n: n if n == "—" else describe(n).text(lang()),
             )
             if feature != "—":
                 inside = range_filter(
@@ -157,9 +157,9 @@ if model is not None:
 
         shown = with_action_names(filtered, lang())
         st.metric(tr("atrisk.selected"), f"{filtered.height:,}")
-        if scores.explained is not None:  # a very long list: reasons for its top only
-            top = int(scores.explained.argmin())  # the first row without reasons
-            st.caption(tr("atrisk.reasons_top", n=f"{top:,}"))
+        reasons_stop = scores.reasons_stop_at()
+        if reasons_stop is not None:  # a very long list: reasons for its top only
+            st.caption(tr("atrisk.reasons_top", n=f"{reasons_stop:,}"))
         st.dataframe(
             shown,
             hide_index=True,

@@ -7,8 +7,7 @@ import streamlit as st
 from churnlab.catalogue import describe
 from churnlab.charts import beeswarm_figure, dependence_figure, importance_figure, waterfall_figure
 from churnlab.explain import compare_groups, dependence_data, global_importance
-from churnlab.pipeline import explain_customer
-from churnlab.reasons import reasons_for_rows
+from churnlab.pipeline import customer_reasons, explain_customer
 from churnlab.schema import CUSTOMER_ID
 from pages._shared import (
     current_scores,
@@ -25,8 +24,7 @@ from pages._shared import (
 
 
 def label(name: str) -> str:
-    info = describe(name)
-    return info.description.get(lang()) or info.description["en"]
+    return describe(name).text(lang())
 
 
 route_through_app()
@@ -127,16 +125,7 @@ if model is not None:
                     ),
                     key="waterfall",
                 )
-                reasons = [
-                    row[c] for c in scores.frame.columns if c.startswith("reason_") and row[c]
-                ]
-                if not reasons:  # far down a long list: reasons are computed on demand
-                    reasons = reasons_for_rows(
-                        features[position : position + 1].select(names),
-                        contributions[None, :],
-                        names,
-                        lang=lang(),
-                    )[0]
+                reasons = customer_reasons(scores, position, contributions, lang())
                 st.markdown("**" + tr("explain.reasons") + "**")
                 for reason in reasons or [tr("explain.no_reasons")]:
                     st.markdown(f"- {escape(reason)}")

@@ -9,7 +9,7 @@ import pytest
 from churnlab.config import ScoringConfig
 from churnlab.explain import global_importance
 from churnlab.loading import load_files
-from churnlab.pipeline import explain_customer, load_model, score
+from churnlab.pipeline import customer_reasons, explain_customer, load_model, score
 from churnlab.sample import SAMPLE_MODEL_DIR, sample_paths
 
 
@@ -84,3 +84,14 @@ def test_scores_do_not_depend_on_events_after_the_scoring_date(model_and_shop) -
     after = score(model, trimmed, scoring=ScoringConfig(as_of=as_of))
     assert before.as_of == as_of
     assert before.frame.equals(after.frame)
+
+
+def test_reasons_far_down_a_long_list_are_written_on_demand(model_and_shop, exact) -> None:
+    model, shop = model_and_shop
+    bounded = score(model, shop, scoring=ScoringConfig(max_explained=200, explain_sample=50))
+    assert bounded.reasons_stop_at() == 200 and exact.reasons_stop_at() is None
+    far_down = int(np.flatnonzero(~bounded.explained_mask())[-1])
+    contributions = explain_customer(model, bounded, far_down)
+    on_demand = customer_reasons(bounded, far_down, contributions)
+    in_full_list = customer_reasons(exact, far_down, exact.shap_values[far_down])
+    assert on_demand and on_demand == in_full_list
