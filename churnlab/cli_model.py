@@ -136,9 +136,9 @@ def _add_campaign_options(parser: argparse.ArgumentParser) -> None:
         "campaign (adds customer_value, expected_net_gain, recommended_action)"
     )
     group.add_argument("--budget", type=_money, help="cap on the expected campaign cost")
-    group.add_argument("--margin", type=_share, help=f"gross margin (default {d.margin:.0%})")
+    group.add_argument("--margin", type=_share, help=f"gross margin (default {d.margin:.0%}%)")
     group.add_argument(
-        "--save-rate", type=_share, help=f"share of churners kept (default {d.save_rate:.0%})"
+        "--save-rate", type=_share, help=f"share of churners kept (default {d.save_rate:.0%}%)"
     )
     group.add_argument(
         "--offer-cost", type=_money, help=f"offer cost per redeemer (default {d.offer_cost})"

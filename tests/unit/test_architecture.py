@@ -64,3 +64,14 @@ def test_ruff_is_clean() -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     fmt = _ruff("format", "--check", ".")
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+@pytest.mark.parametrize("command", ["sample", "inspect", "train", "score", "report"])
+def test_every_command_prints_its_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse formats help text with %: a stray "%" in a default crashed ``score --help``."""
+    from churnlab.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    assert "usage:" in capsys.readouterr().out
