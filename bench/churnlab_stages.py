@@ -47,7 +47,7 @@ def main() -> None:
     import polars as pl
 
     from churnlab.config import ChurnDefinition, Settings
-    from churnlab.loading import load_files
+    from churnlab.ingest.loading import load_files
 
     clock.lap("import")
     files = [data / name for name in (CSV if stage == "read_csv" else PARQUET)]

@@ -86,7 +86,7 @@ def _run_sample(args: argparse.Namespace) -> int:
     for path in paths:
         print(path)
     if args.with_model:
-        from churnlab.loading import load_files
+        from churnlab.ingest.loading import load_files
         from churnlab.pipeline import write_sample_model
 
         print(write_sample_model(load_files(paths), Path(args.out) / "model", paths))
@@ -94,8 +94,8 @@ def _run_sample(args: argparse.Namespace) -> int:
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    from churnlab.inspect import inspect_file, render_inspect_text
-    from churnlab.loading import parse_overrides
+    from churnlab.ingest.inspect import inspect_file, render_inspect_text
+    from churnlab.ingest.loading import parse_overrides
 
     result = inspect_file(args.file, sheet=args.sheet, overrides=parse_overrides(args.maps))
     if args.json:

@@ -179,7 +179,7 @@ def _activity(text: str) -> tuple[str, ...]:
 
 
 def _load(files: list[Path], args: argparse.Namespace, extra: dict[str, str] | None = None):
-    from churnlab.loading import load_files, parse_overrides
+    from churnlab.ingest.loading import load_files, parse_overrides
 
     overrides = parse_overrides(args.maps)
     overrides.update(extra or {})

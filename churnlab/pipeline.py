@@ -29,7 +29,7 @@ from churnlab.features import (
     build_training_set,
 )
 from churnlab.i18n import Message
-from churnlab.loading import ShopData
+from churnlab.ingest.loading import ShopData
 from churnlab.model import ChurnModel
 from churnlab.reasons import reasons_for_rows
 from churnlab.schema import CUSTOMER_ID, LABEL

@@ -28,7 +28,7 @@ from churnlab.config import (
     TrainingConfig,
 )
 from churnlab.errors import ChurnlabError
-from churnlab.loading import LoadedTable, ShopData, combine, load_table
+from churnlab.ingest.loading import LoadedTable, ShopData, combine, load_table
 from churnlab.pipeline import (
     ScoredList,
     TrainedModel,

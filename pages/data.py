@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from churnlab.quality import drop_words
+from churnlab.ingest.quality import drop_words
 from churnlab.schema import EVENT_ROLES, LABEL
 from pages._shared import (
     UPLOADS,

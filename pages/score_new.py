@@ -4,7 +4,7 @@ import streamlit as st
 
 from churnlab.config import ScoringConfig
 from churnlab.export import csv_bytes
-from churnlab.loading import combine
+from churnlab.ingest.loading import combine
 from churnlab.pipeline import model_from_zip, score
 from pages._shared import (
     Upload,

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import polars as pl  # noqa: E402
 
 from churnlab.config import Settings, TrainingConfig  # noqa: E402
-from churnlab.loading import combine, load_table  # noqa: E402
+from churnlab.ingest.loading import combine, load_table  # noqa: E402
 from churnlab.pipeline import train  # noqa: E402
 from pages._shared import MODEL_KEY, UPLOADS, USER_MODEL, Upload, digest  # noqa: E402
 from tests.app.conftest import new_app, open_page  # noqa: E402

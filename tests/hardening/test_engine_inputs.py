@@ -9,7 +9,7 @@ import pytest
 
 from churnlab.errors import ChurnlabError, DataError, InputError, MappingError
 from churnlab.export import csv_bytes
-from churnlab.loading import load_files
+from churnlab.ingest.loading import load_files
 from churnlab.pipeline import score, train
 from tests.hardening.conftest import (
     CORPUS,

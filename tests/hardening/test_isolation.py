@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from churnlab.loading import combine, load_table
+from churnlab.ingest.loading import combine, load_table
 from churnlab.pipeline import train
 from pages._shared import MODEL_KEY, UPLOADS, USER_MODEL, Upload, digest
 from tests.app.conftest import new_app, open_page

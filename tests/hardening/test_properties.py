@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from churnlab.config import ChurnDefinition, Settings, TrainingConfig
 from churnlab.features import build_features
-from churnlab.loading import ShopData
+from churnlab.ingest.loading import ShopData
 from churnlab.pipeline import score, train
 from churnlab.windows import build_labels
 

@@ -10,7 +10,7 @@ import pytest
 
 from churnlab.campaign import plan_campaign
 from churnlab.config import CampaignConfig
-from churnlab.loading import combine, load_table
+from churnlab.ingest.loading import combine, load_table
 from churnlab.pipeline import score, train
 from churnlab.report import render_report_html
 from pages._shared import UPLOADS, USER_MODEL, Upload, digest, escape

@@ -12,11 +12,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from churnlab.cleaning import prepare
 from churnlab.errors import MappingError
-from churnlab.mapping import Mapping, detect_mapping
-from churnlab.quality import QualityReport
-from churnlab.reading import RawTable
+from churnlab.ingest.cleaning import prepare
+from churnlab.ingest.mapping import Mapping, detect_mapping
+from churnlab.ingest.quality import QualityReport
+from churnlab.ingest.reading import RawTable
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "mapping"
 
@@ -310,8 +310,8 @@ def test_report_is_json_safe_and_readable() -> None:
 
 
 def test_large_files_parse_distinct_values_once_with_the_same_result() -> None:
-    from churnlab.cleaning import _parse_distinct
-    from churnlab.parsing import parse_datetimes, parse_numbers
+    from churnlab.ingest.cleaning import _parse_distinct
+    from churnlab.ingest.parsing import parse_datetimes, parse_numbers
 
     n = 30_000
     numbers = pl.Series("q", ["1", "2,5", "", "x", None, "-3"] * (n // 6))
@@ -325,8 +325,8 @@ def test_large_files_parse_distinct_values_once_with_the_same_result() -> None:
 
 
 def test_large_files_clean_distinct_ids_once() -> None:
-    from churnlab.cleaning import _ids
-    from churnlab.parsing import clean_ids
+    from churnlab.ingest.cleaning import _ids
+    from churnlab.ingest.parsing import clean_ids
 
     ids = pl.Series("c", ["17850.0", " 007 ", "", None, "C536379"] * 6_000)
     assert _ids(ids).to_list() == clean_ids(ids).to_list()

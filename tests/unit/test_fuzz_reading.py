@@ -8,8 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from churnlab.errors import ChurnlabError
-from churnlab.parsing import clean_ids, datetime_share, number_share, parse_datetimes, parse_numbers
-from churnlab.reading import RawTable, read_table
+from churnlab.ingest.parsing import (
+    clean_ids,
+    datetime_share,
+    number_share,
+    parse_datetimes,
+    parse_numbers,
+)
+from churnlab.ingest.reading import RawTable, read_table
 
 SETTINGS = settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

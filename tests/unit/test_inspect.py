@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from churnlab.errors import MappingError
-from churnlab.inspect import inspect_file, render_inspect_text
+from churnlab.ingest.inspect import inspect_file, render_inspect_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "mapping"
 

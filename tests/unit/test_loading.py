@@ -9,7 +9,14 @@ import polars as pl
 import pytest
 
 from churnlab.errors import DataError, MappingError
-from churnlab.loading import LoadedTable, ShopData, combine, load_files, load_table, parse_overrides
+from churnlab.ingest.loading import (
+    LoadedTable,
+    ShopData,
+    combine,
+    load_files,
+    load_table,
+    parse_overrides,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "mapping"
 

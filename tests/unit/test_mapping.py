@@ -10,7 +10,7 @@ import pytest
 
 from churnlab import schema
 from churnlab.errors import MappingError
-from churnlab.mapping import (
+from churnlab.ingest.mapping import (
     Mapping,
     apply_overrides,
     detect_mapping,
@@ -18,7 +18,7 @@ from churnlab.mapping import (
     normalise_labels,
     normalise_name,
 )
-from churnlab.reading import RawTable
+from churnlab.ingest.reading import RawTable
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "mapping"
 

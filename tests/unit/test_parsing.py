@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from churnlab.parsing import (
+from churnlab.ingest.parsing import (
     clean_ids,
     datetime_share,
     number_share,

@@ -16,9 +16,9 @@ import pytest
 
 from churnlab.errors import EmptyFileError, MappingError
 from churnlab.i18n import Message
-from churnlab.loading import load_table
+from churnlab.ingest.loading import load_table
+from churnlab.ingest.quality import drop_words, render_report
 from churnlab.messages import errors_data, quality
-from churnlab.quality import drop_words, render_report
 from churnlab.windows import check_labels
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -128,7 +128,7 @@ def test_every_detected_date_format_reads_in_chinese() -> None:
     import polars as pl
 
     from churnlab.i18n import Phrases
-    from churnlab.parsing import _DATE_FORMATS, parse_datetimes
+    from churnlab.ingest.parsing import _DATE_FORMATS, parse_datetimes
 
     described = [desc for _, _, desc in _DATE_FORMATS]
     samples = {

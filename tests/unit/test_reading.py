@@ -11,10 +11,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import churnlab.reading as reading
+import churnlab.ingest.reading as reading
 from churnlab.errors import ChurnlabError, EmptyFileError, InputError
-from churnlab.parsing import clean_ids, parse_datetimes, parse_numbers
-from churnlab.reading import RawTable, read_table
+from churnlab.ingest.parsing import clean_ids, parse_datetimes, parse_numbers
+from churnlab.ingest.reading import RawTable, read_table
 
 HERE = Path(__file__).resolve().parent.parent / "corpus" / "reading"
 IDS = ["00017", "00018", "00019"]

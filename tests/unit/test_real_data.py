@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from churnlab.config import ChurnDefinition, Settings, TrainingConfig
-from churnlab.loading import load_files
+from churnlab.ingest.loading import load_files
 from churnlab.pipeline import train
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from churnlab.features import build_training_set
-from churnlab.loading import load_files
+from churnlab.ingest.loading import load_files
 from churnlab.pipeline import definition_from_dict, load_model, load_or_train_sample_model
 from churnlab.sample import SAMPLE_MODEL_DIR, sample_fingerprint, sample_paths
 

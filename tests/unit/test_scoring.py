@@ -8,7 +8,7 @@ import pytest
 
 from churnlab.config import ScoringConfig
 from churnlab.explain import global_importance
-from churnlab.loading import load_files
+from churnlab.ingest.loading import load_files
 from churnlab.pipeline import customer_reasons, explain_customer, load_model, score
 from churnlab.sample import SAMPLE_MODEL_DIR, sample_paths
 

@@ -19,15 +19,20 @@ import polars as pl
 from churnlab import schema
 from churnlab.errors import MappingError
 from churnlab.i18n import Message, Phrases
-from churnlab.mapping import Mapping, looks_like_dates, normalise_event_types, normalise_labels
-from churnlab.parsing import (
+from churnlab.ingest.mapping import (
+    Mapping,
+    looks_like_dates,
+    normalise_event_types,
+    normalise_labels,
+)
+from churnlab.ingest.parsing import (
     clean_ids,
     number_share,
     parse_datetimes,
     parse_numbers,
 )
-from churnlab.quality import QualityReport
-from churnlab.reading import RawTable
+from churnlab.ingest.quality import QualityReport
+from churnlab.ingest.reading import RawTable
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import polars as pl
 
 from churnlab import schema
-from churnlab.cleaning import EVENT_COLUMNS, prepare
 from churnlab.errors import DataError, MappingError
-from churnlab.mapping import Mapping, apply_overrides, detect_mapping
-from churnlab.quality import QualityReport
-from churnlab.reading import RawTable, read_table
+from churnlab.ingest.cleaning import EVENT_COLUMNS, prepare
+from churnlab.ingest.mapping import Mapping, apply_overrides, detect_mapping
+from churnlab.ingest.quality import QualityReport
+from churnlab.ingest.reading import RawTable, read_table
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def combine(tables: list[LoadedTable], source: str | None = None) -> ShopData:
 
 
 def _canonical_event_order() -> tuple[str, ...]:
-    from churnlab.cleaning import _EVENT_ORDER
+    from churnlab.ingest.cleaning import _EVENT_ORDER
 
     return _EVENT_ORDER
 

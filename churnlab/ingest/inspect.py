@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from churnlab.loading import load_table
-from churnlab.quality import render_report
+from churnlab.ingest.loading import load_table
+from churnlab.ingest.quality import render_report
 
 
 def inspect_file(

@@ -17,7 +17,7 @@ import polars as pl
 from churnlab import schema
 from churnlab.errors import MappingError
 from churnlab.i18n import Message
-from churnlab.reading import RawTable
+from churnlab.ingest.reading import RawTable
 from churnlab.schema import FileKind
 
 log = logging.getLogger(__name__)
@@ -319,7 +319,7 @@ def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[Message]
 def looks_like_dates(series: pl.Series, name: str | None = None) -> bool:
     """Whether a column holds dates: parsed dates, or date-like text (pure numbers only when the
     header says date/time, since ids and amounts can look like Unix seconds or YYYYMMDD)."""
-    from churnlab.parsing import datetime_share
+    from churnlab.ingest.parsing import datetime_share
 
     if series.dtype.is_temporal():
         return True
