@@ -6,7 +6,7 @@ After reading and mapping, every export becomes one of two canonical Polars fram
 * events: ``customer_id`` (String), ``timestamp`` (Datetime[us], naive, UTC for
   zoned input), ``event_type`` (String, canonical names below), and the optional
   role columns that the file had: ``amount`` (Float64, always >= 0), ``quantity``
-  (Float64), ``order_id``, ``product_id``, ``category``, ``channel``, ``coupon``
+  (Float64), ``order_id``, ``session_id``, ``product_id``, ``category``, ``channel``, ``coupon``
   (String), ``rating`` (Float64).
 * customers: ``customer_id`` (String), attribute columns (String or Float64 or
   Datetime), and an optional ``label`` (Int8, 1 = churned).
@@ -23,6 +23,7 @@ AMOUNT: Final = "amount"
 QUANTITY: Final = "quantity"
 UNIT_PRICE: Final = "unit_price"
 ORDER_ID: Final = "order_id"
+SESSION_ID: Final = "session_id"
 PRODUCT_ID: Final = "product_id"
 CATEGORY: Final = "category"
 RATING: Final = "rating"
@@ -38,6 +39,7 @@ EVENT_ROLES: Final[tuple[str, ...]] = (
     QUANTITY,
     UNIT_PRICE,
     ORDER_ID,
+    SESSION_ID,
     PRODUCT_ID,
     CATEGORY,
     RATING,

@@ -37,7 +37,7 @@ from churnlab.ingest.reading import RawTable
 log = logging.getLogger(__name__)
 
 _TEXT_ROLES = (schema.CATEGORY, schema.CHANNEL, schema.COUPON)
-_ID_ROLES = (schema.ORDER_ID, schema.PRODUCT_ID)
+_ID_ROLES = (schema.ORDER_ID, schema.SESSION_ID, schema.PRODUCT_ID)
 _NO_COUPON = ("0", "0.0", "0.00", "-", "none", "null", "nan", "n/a", "无", "否")
 # Canonical column order of the events frame.
 EVENT_COLUMNS = (
@@ -47,6 +47,7 @@ EVENT_COLUMNS = (
     schema.AMOUNT,
     schema.QUANTITY,
     schema.ORDER_ID,
+    schema.SESSION_ID,
     schema.PRODUCT_ID,
     schema.CATEGORY,
     schema.CHANNEL,
@@ -227,7 +228,7 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         )
 
     if schema.EVENT_TYPE in roles:
-        types = normalise_event_types(source[roles[schema.EVENT_TYPE]])
+        types = normalise_event_types(source[roles[schema.EVENT_TYPE]], mapping.event_codes)
         empty = int(types.is_null().sum())
         if empty:
             report.warnings.append(Message("quality.warning.no_event_type", {"count": empty}))

@@ -8,9 +8,11 @@ that the user can correct with ``apply_overrides`` (CLI: ``--map role=column``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -30,10 +32,13 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "uid", "memberid", "memberno", "buyerid", "clientid", "accountid", "shopperid",
         "visitorid", "customeruserid", "customer", "user", "member", "buyer", "client",
         "email", "customeremail", "buyeremail", "billingemail", "buyernick", "buyername",
-        "customername", "username", "客户id", "用户id", "会员id", "买家id", "顾客id", "客户编号",
+        "customername", "username", "household", "householdid", "householdkey", "householdno",
+        "consumerid", "consumer", "shopper", "visitor", "account", "accountno", "accountnumber",
+        "memberno", "loyaltyid", "loyaltycard", "cardno", "cardnumber", "clientno",
+        "customeruniqueid", "客户id", "用户id", "会员id", "买家id", "顾客id", "客户编号",
         "用户编号",
         "会员编号", "买家编号", "会员卡号", "买家昵称", "买家会员名", "会员名", "买家账号",
-        "用户名", "客户名称", "客户", "用户",
+        "用户名", "客户名称", "客户", "用户", "顾客编号", "会员号", "会员卡", "卡号",
         "会员", "买家", "顾客",
     ),
     schema.TIMESTAMP: (
@@ -41,7 +46,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "date", "invoicedate", "orderdate", "ordertime", "orderdatetime", "createdat",
         "created", "createdate", "createtime", "paidat", "paymentdate", "paytime",
         "purchasedate", "purchasetime", "transactiondate", "transactiontime", "occurredat",
-        "ts", "下单时间", "订单创建时间", "创建时间", "支付时间", "付款时间", "订单付款时间",
+        "ts", "eventts", "eventtimestampms", "timems", "tsms", "unixtime", "epoch", "下单时间", "订单创建时间", "创建时间", "支付时间", "付款时间", "订单付款时间",
         "成交时间", "交易时间", "行为时间",
         "时间戳", "时间", "日期", "下单日期", "订单日期",
     ),
@@ -68,8 +73,12 @@ _EXACT: dict[str, tuple[str, ...]] = {
     ),
     schema.ORDER_ID: (
         "orderid", "ordernumber", "orderno", "ordercode", "order", "invoiceno", "invoice",
-        "invoicenumber", "invoiceid", "transactionid", "amazonorderid", "订单号", "订单编号",
+        "invoicenumber", "invoiceid", "transactionid", "amazonorderid", "basketid", "basket",
+        "receiptid", "receiptno", "receipt", "ticketid", "订单号", "订单编号", "小票号", "小票编号",
         "订单id", "主订单编号", "子订单编号", "交易号", "交易编号", "单号",
+    ),
+    schema.SESSION_ID: (
+        "sessionid", "session", "visitid", "sessionkey", "会话id", "会话", "会话编号",
     ),
     schema.PRODUCT_ID: (
         "productid", "stockcode", "sku", "itemid", "asin", "goodsid", "productcode",
@@ -110,7 +119,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
 _CONTAINS: dict[str, tuple[str, ...]] = {
     schema.CUSTOMER_ID: (
         "customerid", "userid", "memberid", "buyerid", "clientid", "客户id", "用户id", "会员id",
-        "买家", "客户", "会员",
+        "买家", "客户", "会员", "household", "shopper", "consumer", "visitor", "顾客", "用户",
     ),
     schema.TIMESTAMP: (
         "time", "date", "时间", "日期",
@@ -128,7 +137,11 @@ _CONTAINS: dict[str, tuple[str, ...]] = {
         "price", "单价", "价格",
     ),
     schema.ORDER_ID: (
-        "orderid", "ordernumber", "orderno", "invoice", "订单号", "订单编号",
+        "orderid", "ordernumber", "orderno", "invoice", "订单号", "订单编号", "basket", "receipt",
+        "小票",
+    ),
+    schema.SESSION_ID: (
+        "session", "会话",
     ),
     schema.PRODUCT_ID: (
         "productid", "sku", "itemid", "商品id", "商品编号",
@@ -213,6 +226,21 @@ class Mapping:
     roles: dict[str, str]  # role -> column name as in the file
     attributes: list[str] = field(default_factory=list)  # customer tables: kept columns
     notes: list[Message] = field(default_factory=list)
+    # role -> roles.RoleConfidence: how sure the reading is, and why
+    confidence: dict[str, Any] = field(default_factory=dict)
+    # coded event types (1..4, A..D): code -> canonical type, guessed or named by the user
+    event_codes: dict[str, str] = field(default_factory=dict)
+    codes_named: bool = False  # True once the user named the codes
+    likely_customer: str | None = None  # the likeliest other customer column, for messages
+    profiles: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def doubtful(self) -> list[str]:
+        """Roles the user should confirm: the customer or time guessed with low confidence."""
+        return [
+            role
+            for role in (schema.CUSTOMER_ID, schema.TIMESTAMP)
+            if role in self.confidence and self.confidence[role].level == "low"
+        ]
 
 
 def normalise_name(name: str) -> str:
@@ -269,53 +297,6 @@ def _looks_like_event_types(series: pl.Series) -> bool:
     return known >= 0.5 * values.len()
 
 
-def _fill_from_values(raw: RawTable, roles: dict[str, str], notes: list[Message]) -> None:
-    """Guess roles the names did not reveal from the values (dates, event words, id repeats)."""
-    frame = raw.frame
-    weak = roles.get(schema.EVENT_TYPE)
-    if (
-        weak is not None
-        and normalise_name(weak) not in _STRONG_EVENT_NAMES
-        and not _looks_like_event_types(frame[weak])
-    ):
-        # A generic name such as "Type" or "Action" whose values are not event words.
-        del roles[schema.EVENT_TYPE]
-        notes.append(Message("quality.note.not_event_types", {"column": weak}))
-    free = [c for c in frame.columns if c not in roles.values()]
-    if schema.EVENT_TYPE not in roles:
-        for column in free:
-            if frame[column].dtype == pl.String and _looks_like_event_types(frame[column]):
-                roles[schema.EVENT_TYPE] = column
-                notes.append(Message("quality.note.event_types_from_values", {"column": column}))
-                free.remove(column)
-                break
-    if schema.TIMESTAMP not in roles:
-        for column in free:
-            if looks_like_dates(frame[column], column):
-                roles[schema.TIMESTAMP] = column
-                notes.append(Message("quality.note.dates_as_time", {"column": column}))
-                free.remove(column)
-                break
-    if schema.CUSTOMER_ID not in roles:
-        rows = max(frame.height, 1)
-        best: tuple[float, str] | None = None
-        for column in free:
-            if not _ID_LIKE.search(normalise_name(column)):
-                continue
-            series = frame[column]
-            if series.dtype.is_float() or series.dtype == pl.Boolean:
-                continue
-            distinct = _strings(series).n_unique()
-            if distinct < 2:
-                continue
-            score = distinct / rows
-            if best is None or score > best[0]:
-                best = (score, column)
-        if best is not None:
-            roles[schema.CUSTOMER_ID] = best[1]
-            notes.append(Message("quality.note.id_from_values", {"column": best[1]}))
-
-
 def looks_like_dates(series: pl.Series, name: str | None = None) -> bool:
     """Whether a column holds dates: parsed dates, or date-like text (pure numbers only when the
     header says date/time, since ids and amounts can look like Unix seconds or YYYYMMDD)."""
@@ -338,7 +319,11 @@ def _is_label(series: pl.Series) -> bool:
     return _strings(series).drop_nulls().n_unique() == 2
 
 
-def _decide_kind(raw: RawTable, roles: dict[str, str], notes: list[Message]) -> FileKind:
+def _decide_kind(
+    raw: RawTable, roles: dict[str, str], notes: list[Message], profiles: dict
+) -> FileKind:
+    """An event log has a readable time and ids that repeat; anything else is a table of
+    customers (with a label: one to train on directly)."""
     frame = raw.frame
     label = roles.get(schema.LABEL)
     if label is not None and _is_label(frame[label]):
@@ -379,23 +364,71 @@ def _shape(raw: RawTable, kind: FileKind, roles: dict[str, str]) -> Mapping:
 
 
 def detect_mapping(raw: RawTable) -> Mapping:
-    """Find the role of each column and whether the file is an event log or a customer table."""
-    roles = _match_by_name(raw.columns)
-    notes: list[Message] = []
-    _fill_from_values(raw, roles, notes)
+    """Find the role of each column and whether the file is an event log or a customer table.
+
+    Roles come from names and values together (``roles.choose_roles``); each carries a
+    confidence and its evidence, kept on the mapping for the Data page and ``inspect``.
+    """
+    from churnlab.ingest.roles import choose_roles, looks_like_codes, review_customer
+
+    choice = choose_roles(raw)
+    roles, notes = choice.roles, choice.notes
     if schema.CUSTOMER_ID not in roles:
         shown = ", ".join(f"'{c}'" for c in raw.columns[:30])
         raise MappingError("error.mapping.no_customer_id", source=raw.source, columns=shown)
-    kind = _decide_kind(raw, roles, notes)
+    kind = _decide_kind(raw, roles, notes, choice.profiles)
     mapping = _shape(raw, kind, roles)
+    mapping.confidence = {r: c for r, c in choice.confidence.items() if r in mapping.roles}
+    mapping.profiles = choice.profiles
+    review_customer(mapping, kind == schema.EVENTS)
     if kind == schema.EVENTS:
         ignored = [c for c in raw.columns if c not in mapping.roles.values()]
         if ignored:
             shown = ", ".join(f"'{c}'" for c in ignored)
             notes.append(Message("quality.note.not_used", {"columns": shown}))
+        event_col = mapping.roles.get(schema.EVENT_TYPE)
+        if event_col is not None and not _looks_like_event_types(raw.frame[event_col]):
+            if looks_like_codes(raw.frame[event_col]):
+                mapping.event_codes = suggest_event_codes(raw.frame[event_col])
+                codes = ", ".join(sorted(code_counts(raw.frame[event_col])))
+                notes.append(
+                    Message("quality.note.coded_events", {"column": event_col, "codes": codes})
+                )
     mapping.notes = notes
     log.debug("detected %s mapping for %s: %s", kind, raw.source, mapping.roles)
     return mapping
+
+
+def code_counts(series: pl.Series) -> dict[str, int]:
+    """Each distinct code of a coded event-type column and how often it occurs."""
+    counts = _strings(series).drop_nulls().value_counts(sort=True)
+    return dict(zip(counts[counts.columns[0]].to_list(), counts["count"].to_list(), strict=True))
+
+
+def suggest_event_codes(series: pl.Series) -> dict[str, str]:
+    """A guess for codes with no known meaning, by how often they occur: in a shop's behaviour
+    log the most frequent code is a view and the rarest a purchase (the others are kept as
+    written until the user names them)."""
+    counts = code_counts(series)
+    if len(counts) < 2:
+        return {}
+    ordered = list(counts)
+    return {ordered[0]: schema.VIEW, ordered[-1]: schema.PURCHASE}
+
+
+def parse_event_codes(text: str) -> dict[str, str]:
+    """``1=view,2=favorite`` (CLI ``--events``) -> {"1": "view", "2": "favorite"}."""
+    out: dict[str, str] = {}
+    for pair in text.split(","):
+        code, sep, name = pair.partition("=")
+        if not pair.strip():
+            continue
+        if not sep or not code.strip() or not name.strip():
+            raise MappingError(
+                "error.mapping.bad_event_code", hint="error.mapping.bad_event_code.hint", pair=pair
+            )
+        out[code.strip()] = _EVENT_SYNONYMS.get(_value_key(name), name.strip().lower())
+    return out
 
 
 def apply_overrides(mapping: Mapping, overrides: dict[str, str], raw: RawTable) -> Mapping:
@@ -451,14 +484,45 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str], raw: RawTable) 
             {"pairs": ", ".join(f"{r}={c}" for r, c in overrides.items())},
         ),
     ]
+    from churnlab.ingest.roles import HIGH, RoleConfidence, review_customer
+
+    result.profiles = mapping.profiles
+    result.confidence = {
+        r: c
+        for r, c in mapping.confidence.items()
+        if r in result.roles and result.roles[r] == mapping.roles.get(r)
+    }
+    for role in overrides:
+        if role in result.roles:
+            result.confidence[role] = RoleConfidence(
+                HIGH, Message("quality.evidence.by_hand", {"column": result.roles[role]})
+            )
+    if result.roles.get(schema.EVENT_TYPE) == mapping.roles.get(schema.EVENT_TYPE):
+        result.event_codes = dict(mapping.event_codes)
+        result.codes_named = mapping.codes_named
+    review_customer(result, result.kind == schema.EVENTS)
     return result
 
 
-def normalise_event_types(series: pl.Series) -> pl.Series:
-    """Map English and Chinese event words to canonical types; unknown ones kept lower-case."""
+def name_event_codes(mapping: Mapping, codes: dict[str, str]) -> Mapping:
+    """The user's names for coded event types (Data page editor, CLI ``--events``)."""
+    if not codes:
+        return mapping
+    if schema.EVENT_TYPE not in mapping.roles:
+        raise MappingError("error.mapping.codes_without_events")
+    return dataclasses.replace(
+        mapping, event_codes={**mapping.event_codes, **codes}, codes_named=True
+    )
+
+
+def normalise_event_types(series: pl.Series, codes: dict[str, str] | None = None) -> pl.Series:
+    """Map English and Chinese event words to canonical types; unknown ones kept lower-case.
+
+    ``codes`` names coded types (``{"1": "view", "4": "purchase"}``) before the words."""
     cleaned = _strings(series).str.to_lowercase()
     distinct = cleaned.drop_nulls().unique().to_list()
-    table = {v: _EVENT_SYNONYMS.get(_value_key(v), v) for v in distinct}
+    coded = {str(k).strip().lower(): v for k, v in (codes or {}).items()}
+    table = {v: coded.get(v) or _EVENT_SYNONYMS.get(_value_key(v), v) for v in distinct}
     table = {k: v for k, v in table.items() if k != v}
     out = cleaned.replace(table) if table else cleaned
     return out.alias(series.name)

@@ -118,7 +118,8 @@ def _numeric_to_datetime(v: pl.Expr, allow_serial: bool) -> pl.Expr:
     # 1973..2100 only: phone numbers (11 digits) and other long codes are not times
     secs = pl.when((v >= 1e8) & (v < _UNIX_MAX_S)).then(v * 1e6)
     millis = pl.when((v >= 1e11) & (v < _UNIX_MAX_S * 1000)).then(v * 1e3)
-    epoch_us = pl.coalesce(secs, millis).round(0).cast(pl.Int64, strict=False)
+    micros = pl.when((v >= 1e14) & (v < _UNIX_MAX_S * 1_000_000)).then(v)
+    epoch_us = pl.coalesce(secs, millis, micros).round(0).cast(pl.Int64, strict=False)
     unix = pl.from_epoch(epoch_us, time_unit="us")
     parts = [ymd, unix]
     if allow_serial:
@@ -156,6 +157,8 @@ def _normalise_date_text(s: pl.Expr, *, chinese: bool, names: bool) -> pl.Expr:
         )
     s = s.str.replace_all(r"\s+", " ").str.strip_chars(" -")
     s = s.str.replace(r"(\d:\d{2}),(\d+)$", "$1.$2")
+    # hour-level times ("2014-12-06 02"): the hour gets its minutes and seconds
+    s = s.str.replace(r"^(\d{1,4}-\d{1,2}-\d{1,4}) (\d{1,2})$", "$1 $2:00:00")
     return s.str.replace(r"( \d{1,2}:\d{2})$", "$1:00")
 
 
@@ -335,6 +338,8 @@ def _numeric_description(v: pl.Series, allow_serial: bool) -> str:
         return "Unix seconds"
     if 1e11 <= med < _UNIX_MAX_S * 1000:
         return "Unix milliseconds"
+    if 1e14 <= med < _UNIX_MAX_S * 1_000_000:
+        return "Unix microseconds"
     if allow_serial and 20000 <= med <= 80000:
         return "Excel serial days"
     return "numbers (not dates)"

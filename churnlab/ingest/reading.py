@@ -339,17 +339,39 @@ def _needed_width(table_width: int) -> int:
 _DATA_LIKE = re.compile(r"^[-+]?[\d.,:/\- ]+$")
 
 
-def _looks_like_data(names: list[str]) -> bool:
-    """True when a would-be header is all numbers/dates: the file has no header row."""
+def _looks_like_data(names: list[str], body: list[list[str | None]] | None = None) -> bool:
+    """True when a would-be header is data: all numbers/dates, or (given the rows below) values
+    of the same types as the rows below with at least one number among them, or values that
+    occur again below (``pv`` in a column of pv/buy/cart). A header of names never has a
+    number where its column has numbers, so one such column is enough to tell."""
     filled = [n.strip() for n in names]
-    return bool(filled) and all(n and _DATA_LIKE.match(n) for n in filled)
+    if not filled or not all(filled):
+        return False
+    if all(_DATA_LIKE.match(n) for n in filled):
+        return True
+    if not body:
+        return False
+    numeric_match = False
+    for index, name in enumerate(filled):
+        column = [str(row[index]).strip() for row in body if index < len(row) and row[index]]
+        if not column:
+            return False
+        numbers = sum(bool(_DATA_LIKE.match(v)) for v in column) / len(column)
+        if _DATA_LIKE.match(name):
+            if numbers < 0.9:
+                return False
+            numeric_match = True
+        elif numbers >= 0.9 or name not in set(column):
+            return False
+    return numeric_match
 
 
 def _header_named(lines: list[str], header: int, delimiter: str) -> bool:
     """True when the header line really holds names (not data)."""
     if header >= len(lines):
         return False
-    return not _looks_like_data(_fields(lines[header], delimiter))
+    body = [_fields(line, delimiter) for line in lines[header + 1 : header + 200]]
+    return not _looks_like_data(_fields(lines[header], delimiter), body)
 
 
 def _read_text(
@@ -441,7 +463,8 @@ def _promote_header(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.height == 0:
         return frame
     names = [("" if v is None else str(v)) for v in frame.row(0)]
-    if _looks_like_data(names):
+    below = [list(row) for row in frame.slice(1, 200).iter_rows()]
+    if _looks_like_data(names, below):
         names, body = [NO_HEADER] * frame.width, frame
     else:
         body = frame.slice(1)

@@ -231,6 +231,12 @@ EN: dict[str, str] = {
     "error.cli.sample_customers": "The sample shop needs at least 50 customers.",
     "error.cli.activity": "--activity needs purchase, any, or a list of event types.",
     "error.cli.output_is_input": "The output {out} is one of the input files; choose another name.",
+    "error.mapping.bad_event_code": "'{pair}' is not a code=name pair.",
+    "error.mapping.bad_event_code.hint": "Write the codes as 1=view,2=favorite,3=cart,4=purchase.",
+    "error.mapping.codes_without_events": "Event codes were named, but no column holds event types.",
+    "error.mapping.not_a_customer": "'{column}' cannot be the customer column: {evidence}",
+    "error.mapping.not_a_customer.hint": "Choose the customer column on the Data page or with --map customer_id=COLUMN; the likeliest is '{likely}'.",
+    "error.mapping.not_a_customer.hint_none": "Choose the customer column on the Data page or with --map customer_id=COLUMN, or add the file that holds the person (for example a customers file with a customer_unique_id).",
 }
 
 ZH: dict[str, str] = {
@@ -384,4 +390,10 @@ ZH: dict[str, str] = {
     "error.cli.sample_customers": "示例店铺至少需要 50 位客户。",
     "error.cli.activity": "--activity 需要填写 purchase、any，或以逗号分隔的行为类型。",
     "error.cli.output_is_input": "输出文件 {out} 与某个输入文件相同，请换一个文件名。",
+    "error.mapping.bad_event_code": "“{pair}”不是“代码=名称”的形式。",
+    "error.mapping.bad_event_code.hint": "请写成 1=view,2=favorite,3=cart,4=purchase。",
+    "error.mapping.codes_without_events": "已为行为代码命名，但没有哪一列是行为类型。",
+    "error.mapping.not_a_customer": "“{column}”不能作为客户列：{evidence}",
+    "error.mapping.not_a_customer.hint": "请在数据页或用 --map customer_id=列名 选择客户列；最可能的是“{likely}”。",
+    "error.mapping.not_a_customer.hint_none": "请在数据页或用 --map customer_id=列名 选择客户列，或加上记录“人”的文件（例如含 customer_unique_id 的客户文件）。",
 }

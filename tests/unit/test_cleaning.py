@@ -53,6 +53,7 @@ EVENT_DTYPES = {
     "amount": pl.Float64,
     "quantity": pl.Float64,
     "order_id": pl.String,
+    "session_id": pl.String,
     "product_id": pl.String,
     "category": pl.String,
     "channel": pl.String,
