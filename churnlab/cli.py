@@ -30,7 +30,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that reports usage errors as one line, via the common contract."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{message} (see: python -m churnlab {self.prog.split()[-1]} --help)")
+        command = "" if self.prog == "churnlab" else f" {self.prog.split()[-1]}"
+        raise _UsageError(f"{message} (see: python -m churnlab{command} --help)")
 
 
 def _add_mapping_options(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +44,12 @@ def _add_mapping_options(parser: argparse.ArgumentParser) -> None:
         help="use COLUMN for ROLE (repeatable), e.g. --map customer_id=Member",
     )
     parser.add_argument("--sheet", help="Excel sheet to read (name or 0-based number)")
+    parser.add_argument(
+        "--events",
+        dest="event_codes",
+        metavar="CODE=TYPE,...",
+        help="name coded event types, e.g. --events 1=view,2=favorite,3=cart,4=purchase",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,8 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.set_defaults(run=_run_sample)
 
-    inspect = commands.add_parser("inspect", help="read one export and report what was found")
-    inspect.add_argument("file", type=Path)
+    inspect = commands.add_parser(
+        "inspect", help="read exports and report what was found (several files are joined)"
+    )
+    inspect.add_argument("files", type=Path, nargs="+", metavar="FILE")
     _add_mapping_options(inspect)
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(run=_run_inspect)
@@ -74,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     from churnlab.cli_model import add_model_commands
 
     add_model_commands(commands, _add_mapping_options)
+    from churnlab.cli_results import add_results_command
+
+    add_results_command(commands, _add_mapping_options)
     return parser
 
 
@@ -94,15 +106,28 @@ def _run_sample(args: argparse.Namespace) -> int:
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
-    from churnlab.ingest.inspect import inspect_file, render_inspect_text
+    from churnlab.ingest.inspect import inspect_files, render_inspect_text
     from churnlab.ingest.loading import parse_overrides
+    from churnlab.ingest.mapping import parse_event_codes
 
-    result = inspect_file(args.file, sheet=args.sheet, overrides=parse_overrides(args.maps))
+    result = inspect_files(
+        list(args.files),
+        sheet=args.sheet,
+        overrides=parse_overrides(args.maps),
+        event_codes=parse_event_codes(args.event_codes) if args.event_codes else None,
+    )
+    warn(result.pop("_doubts", []))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
     else:
         print(render_inspect_text(result))
     return EXIT_OK
+
+
+def warn(lines: list[str]) -> None:
+    """Doubtful guesses, one ``warning:`` line each on stderr (stdout stays clean for JSON)."""
+    for line in lines:
+        print(f"warning: {' '.join(str(line).split())}", file=sys.stderr)
 
 
 def _fail(message: str) -> int:

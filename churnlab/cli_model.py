@@ -89,6 +89,13 @@ def add_model_commands(
     score.add_argument(
         "--campaign-only", action="store_true", help="write only the customers the campaign plans"
     )
+    score.add_argument(
+        "--control-share",
+        type=_share,
+        help="write the campaign file (every customer, group treatment/control/not_selected), "
+        "holding back this share of the selected customers as a control group "
+        f"(default {CampaignConfig().control_share:.0%}%)",
+    )
     add_mapping_options(score)
     score.set_defaults(run=run_score)
 
@@ -164,11 +171,20 @@ def _campaign_config(args: argparse.Namespace) -> CampaignConfig:
         value_days=args.value_days or d.value_days,
         min_risk=args.min_risk if args.min_risk is not None else d.min_risk,
         budget=args.budget,
+        control_share=(
+            args.control_share
+            if getattr(args, "control_share", None) is not None
+            else d.control_share
+        ),
     ).validate()
 
 
 def _wants_campaign(args: argparse.Namespace) -> bool:
-    return args.campaign_only or any(getattr(args, name) is not None for name in CAMPAIGN_OPTIONS)
+    return (
+        args.campaign_only
+        or getattr(args, "control_share", None) is not None
+        or any(getattr(args, name) is not None for name in CAMPAIGN_OPTIONS)
+    )
 
 
 def _activity(text: str) -> tuple[str, ...]:
@@ -178,12 +194,27 @@ def _activity(text: str) -> tuple[str, ...]:
     return parts
 
 
-def _load(files: list[Path], args: argparse.Namespace, extra: dict[str, str] | None = None):
-    from churnlab.ingest.loading import load_files, parse_overrides
+def _load(
+    files: list[Path],
+    args: argparse.Namespace,
+    extra: dict[str, str] | None = None,
+    event_codes: dict[str, str] | None = None,
+):
+    from churnlab.cli import warn
+    from churnlab.ingest.loading import doubts, load_files, parse_overrides
+    from churnlab.ingest.mapping import parse_event_codes
 
     overrides = parse_overrides(args.maps)
     overrides.update(extra or {})
-    return load_files(files, sheet=args.sheet, overrides=overrides or None)
+    codes = parse_event_codes(args.event_codes) if getattr(args, "event_codes", None) else {}
+    codes = {**(event_codes or {}), **codes}
+    shop = load_files(files, sheet=args.sheet, overrides=overrides or None, event_codes=codes)
+    if args.command == "train":
+        from churnlab.pipeline import check_customer_columns
+
+        check_customer_columns(shop)  # a refusal is the one line, not a warning and an error
+    warn([str(m) for m in doubts(shop.tables)])
+    return shop
 
 
 def _check_output(out: Path, inputs: list[Path]) -> None:
@@ -269,11 +300,11 @@ def run_score(args: argparse.Namespace) -> int:
 
     from churnlab.campaign import describe_assumptions, plan_campaign, with_action_names
     from churnlab.export import column_notes, pseudonymise_ids, write_list
-    from churnlab.pipeline import load_model, score
+    from churnlab.pipeline import bundle_event_codes, load_model, score
 
     _check_output(args.out, [args.model, *args.files])
     trained = load_model(args.model)
-    shop = _load(list(args.files), args)
+    shop = _load(list(args.files), args, event_codes=bundle_event_codes(trained))
     scoring = ScoringConfig(
         as_of=args.as_of,
         top=None if _wants_campaign(args) else args.top,
@@ -289,6 +320,10 @@ def run_score(args: argparse.Namespace) -> int:
     if _wants_campaign(args):
         config = _campaign_config(args)
         plan = plan_campaign(frame, config, lookback_days=trained.definition.lookback_days)
+        if args.control_share is not None:
+            from churnlab.cli_results import write_campaign_file
+
+            return write_campaign_file(args, trained, scored, plan)
         frame = plan.frame.sort("rank")
         if args.campaign_only:
             frame = frame.filter(pl.col("planned")).sort("campaign_rank")
@@ -320,12 +355,12 @@ def run_score(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from churnlab.campaign import plan_campaign
     from churnlab.export import atomic_write
-    from churnlab.pipeline import load_model, score
+    from churnlab.pipeline import bundle_event_codes, load_model, score
     from churnlab.report import render_report_html
 
     _check_output(args.out, [args.model, *args.files])
     trained = load_model(args.model)
-    shop = _load(list(args.files), args)
+    shop = _load(list(args.files), args, event_codes=bundle_event_codes(trained))
     scored = score(trained, shop, scoring=ScoringConfig(as_of=args.as_of), lang=args.lang)
     plan = None
     if "monetary" in scored.frame.columns:

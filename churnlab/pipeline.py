@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from churnlab.bands import risk_bands
+from churnlab.bgnbd import BgNbdParams
 from churnlab.catalogue import describe
 from churnlab.config import ChurnDefinition, ScoringConfig, Settings, TrainingConfig
 from churnlab.drift import DriftReport, drift_report, feature_profile
@@ -77,6 +78,12 @@ class TrainedModel:
     @property
     def metrics(self) -> dict[str, dict[str, Any]]:
         return self.document["metrics"]
+
+    @property
+    def bgnbd_params(self) -> BgNbdParams | None:
+        """The BG/NBD parameters of the newest training cut-off (None: none stored)."""
+        stored = self.document.get("bgnbd")
+        return BgNbdParams.from_dict(stored) if isinstance(stored, dict) else None
 
     @property
     def warnings(self) -> list[Message]:
@@ -142,15 +149,54 @@ def definition_from_dict(data: dict[str, Any]) -> ChurnDefinition:
 
 
 def _mapping_summary(shop: ShopData) -> list[dict[str, Any]]:
-    return [
-        {
+    out = []
+    for table in shop.tables:
+        item: dict[str, Any] = {
             "source": table.raw.source,
             "kind": table.mapping.kind,
             "roles": dict(table.mapping.roles),
             "attributes": list(table.mapping.attributes),
         }
-        for table in shop.tables
-    ]
+        if table.mapping.event_codes:
+            item["event_codes"] = dict(table.mapping.event_codes)
+        out.append(item)
+    return out
+
+
+def bundle_event_codes(trained: TrainedModel) -> dict[str, str]:
+    """The names of coded event types the model was trained with, so scoring reads the new
+    export the same way."""
+    codes: dict[str, str] = {}
+    for item in trained.document.get("mapping") or []:
+        codes.update(item.get("event_codes") or {})
+    return codes
+
+
+def check_customer_columns(shop: ShopData) -> None:
+    """Refuse to train on a customer column that cannot be a customer (every value on one
+    day, or a new value on every row), naming the likeliest right column."""
+    from churnlab.ingest.roles import impossible_customer
+
+    for table in shop.tables:
+        mapping = table.mapping
+        if mapping.kind != "events" or not impossible_customer(mapping):
+            continue
+        column = mapping.roles["customer_id"]
+        evidence = mapping.confidence["customer_id"].evidence
+        if mapping.likely_customer:
+            raise DataError(
+                "error.mapping.not_a_customer",
+                hint="error.mapping.not_a_customer.hint",
+                column=column,
+                evidence=evidence,
+                likely=mapping.likely_customer,
+            )
+        raise DataError(
+            "error.mapping.not_a_customer",
+            hint="error.mapping.not_a_customer.hint_none",
+            column=column,
+            evidence=evidence,
+        )
 
 
 def _has_label(shop: ShopData) -> bool:
@@ -170,6 +216,7 @@ def train(
     report = progress or (lambda fraction, message: None)
 
     report(0.02, Message("progress.features"))
+    check_customer_columns(shop)
     if shop.events is not None:
         feature_set = build_training_set(shop.events, shop.customers, definition)
         mode = "events"
@@ -215,9 +262,18 @@ def train(
         "profile": profile,
         "warnings": [warning_to_dict(warning) for warning in result.warnings],
         "eval_predictions": _eval_predictions_to_dict(result.eval_predictions),
+        "bgnbd": _last_bgnbd(feature_set),
     }
     report(1.0, Message("progress.done"))
     return TrainedModel(result.model, document, result, feature_set)
+
+
+def _last_bgnbd(feature_set: FeatureSet) -> dict[str, float] | None:
+    """BG/NBD parameters fitted at the newest cut-off: scoring reuses them (features.py)."""
+    if feature_set.plan is None or not feature_set.bgnbd:
+        return None
+    params = feature_set.bgnbd.get(max(feature_set.bgnbd))
+    return None if params is None else params.to_dict()
 
 
 def is_calendar_feature(name: str) -> bool:
@@ -300,6 +356,7 @@ def _scoring_set(trained: TrainedModel, shop: ShopData, as_of: dt.date | None) -
             as_of=as_of,
             feature_names=trained.feature_names,
             categorical=trained.categorical,
+            bgnbd_params=trained.bgnbd_params,
         )
     if shop.customers is None:
         raise DataError("error.pipeline.no_customers", hint="error.pipeline.no_customers.hint")

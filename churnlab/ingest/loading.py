@@ -9,15 +9,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from churnlab import schema
 from churnlab.errors import DataError, MappingError
+from churnlab.i18n import Message
 from churnlab.ingest.cleaning import EVENT_COLUMNS, prepare
-from churnlab.ingest.mapping import Mapping, apply_overrides, detect_mapping
+from churnlab.ingest.mapping import Mapping, apply_overrides, detect_mapping, name_event_codes
 from churnlab.ingest.quality import QualityReport
 from churnlab.ingest.reading import RawTable, read_table
 
@@ -42,6 +44,8 @@ class ShopData:
     customers: pl.DataFrame | None
     tables: list[LoadedTable]
     source: str
+    joins: list[Any] = field(default_factory=list)  # joining.Join, when files were joined
+    customer_key: str | None = None  # "file:column" of the person, for joined exports
 
     @property
     def n_customers(self) -> int:
@@ -103,8 +107,15 @@ def load_table(
     mapping = detect_mapping(raw)
     if overrides:
         mapping = apply_overrides(mapping, overrides, raw)
+    return _loaded(raw, mapping)
+
+
+def _loaded(raw: RawTable, mapping: Mapping) -> LoadedTable:
+    """Clean one mapped table; guesses to confirm go first among its warnings."""
     frame, report = prepare(raw, mapping)
-    return LoadedTable(raw=_preview(raw), mapping=mapping, frame=frame, report=report)
+    table = LoadedTable(raw=_preview(raw), mapping=mapping, frame=frame, report=report)
+    report.warnings[:0] = doubts([table])
+    return table
 
 
 PREVIEW_ROWS = 200
@@ -166,30 +177,78 @@ def _canonical_event_order() -> tuple[str, ...]:
     return _EVENT_ORDER
 
 
+@dataclass(frozen=True)
+class Source:
+    """One export to load: a path or the bytes of an upload, with its own role choices."""
+
+    data: str | Path | bytes
+    name: str | None = None
+    sheet: str | None = None
+    overrides: tuple[tuple[str, str], ...] = ()
+
+
 def load_files(
     paths: list[str | Path],
     *,
     sheet: str | None = None,
     overrides: dict[str, str] | None = None,
+    event_codes: dict[str, str] | None = None,
 ) -> ShopData:
-    """Load several exports; each override applies to the files that have its column."""
+    """Load several exports; each override applies to the files that have its column.
+
+    Files that share keys the way a shop database dumps them (orders, lines, payments,
+    customers) are joined into one event log first (``joining.join_relational``);
+    ``event_codes`` names coded event types (CLI ``--events``)."""
     if not paths:
         raise DataError("error.loading.no_file", hint="error.loading.no_file.hint")
+    sources = [Source(path, sheet=sheet) for path in paths]
+    return load_sources(sources, overrides=overrides, event_codes=event_codes)
+
+
+def load_sources(
+    sources: list[Source],
+    *,
+    overrides: dict[str, str] | None = None,
+    event_codes: dict[str, str] | None = None,
+) -> ShopData:
+    """Read, join (when the files are a relational export), map and clean; the one loader
+    behind the CLI and the app. ``overrides`` apply to every file that has the column; a
+    source's own ``overrides`` only to it."""
+    from churnlab.ingest.joining import join_relational
+
+    if not sources:
+        raise DataError("error.loading.no_file", hint="error.loading.no_file.hint")
+    raws = [read_table(s.data, name=s.name, sheet=s.sheet) for s in sources]
+    own = {raw.source: dict(s.overrides) for raw, s in zip(raws, sources, strict=True)}
+    joined = join_relational(raws) if len(raws) > 1 else None
+    plan: list[tuple[RawTable, dict[str, str]]] = []
+    if joined is not None:
+        plan.append((joined.events, dict(joined.overrides)))
+        if joined.customers is not None:
+            person = joined.customer_key.split(":", 1)[1]
+            plan.append((joined.customers, {schema.CUSTOMER_ID: person, "kind": schema.CUSTOMERS}))
+        raws = [r for r in raws if r.source not in joined.used]
+    plan.extend((raw, {}) for raw in raws)
     tables: list[LoadedTable] = []
     used: set[str] = set()
-    for path in paths:
-        raw = read_table(path, sheet=sheet)
-        mapping = detect_mapping(raw)
+    while plan:
+        raw, forced = plan.pop(0)
+        forced = {**forced, **own.get(raw.source, {})}
+        mapping = detect_mapping(raw) if not forced else _forced_mapping(raw, forced)
+        if forced:
+            mapping = apply_overrides(mapping, forced, raw)
         if overrides:
             mine = {r: c for r, c in overrides.items() if r == "kind" or not c or c in raw.columns}
-            if len(paths) == 1:
+            if len(sources) == 1:
                 mine = dict(overrides)
             used.update(r for r in mine)
             if mine:
                 mapping = apply_overrides(mapping, mine, raw)
-        frame, report = prepare(raw, mapping)
-        tables.append(LoadedTable(raw=_preview(raw), mapping=mapping, frame=frame, report=report))
-        del raw, frame  # free the full raw frame before the next file is read
+        if event_codes and mapping.kind == schema.EVENTS and schema.EVENT_TYPE in mapping.roles:
+            mapping = name_event_codes(mapping, event_codes)
+            used.add("--events")
+        tables.append(_loaded(raw, mapping))
+        del raw  # free the full raw frame before the next file is read
     unused = [f"{r}={c}" for r, c in (overrides or {}).items() if r not in used]
     if unused:
         raise MappingError(
@@ -197,4 +256,35 @@ def load_files(
             hint="error.loading.unused_columns.hint",
             pairs=", ".join(unused),
         )
-    return combine(tables)
+    if event_codes and "--events" not in used:
+        raise MappingError("error.mapping.codes_without_events")
+    shop = combine(tables)
+    if joined is not None:
+        shop.joins = list(joined.joins)
+        shop.customer_key = joined.customer_key
+    return shop
+
+
+def _forced_mapping(raw: RawTable, forced: dict[str, str]) -> Mapping:
+    """A joined table's mapping: detected, or (when detection finds no customer, as for a
+    person column made by the join) started from the forced roles alone."""
+    try:
+        return detect_mapping(raw)
+    except MappingError:
+        kind = forced.get("kind", schema.EVENTS)
+        return Mapping(kind=kind, roles={schema.CUSTOMER_ID: forced[schema.CUSTOMER_ID]})  # type: ignore[arg-type]
+
+
+def doubts(tables: list[LoadedTable]) -> list[Message]:
+    """The customer or time guesses to confirm, as messages for the page and the CLI."""
+    out: list[Message] = []
+    for table in tables:
+        for role in table.mapping.doubtful():
+            evidence = table.mapping.confidence[role].evidence
+            out.append(
+                Message(
+                    "quality.warning.confirm_role",
+                    {"role": role, "column": table.mapping.roles[role], "evidence": evidence},
+                )
+            )
+    return out

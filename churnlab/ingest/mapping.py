@@ -387,13 +387,16 @@ def detect_mapping(raw: RawTable) -> Mapping:
             shown = ", ".join(f"'{c}'" for c in ignored)
             notes.append(Message("quality.note.not_used", {"columns": shown}))
         event_col = mapping.roles.get(schema.EVENT_TYPE)
-        if event_col is not None and not _looks_like_event_types(raw.frame[event_col]):
-            if looks_like_codes(raw.frame[event_col]):
-                mapping.event_codes = suggest_event_codes(raw.frame[event_col])
-                codes = ", ".join(sorted(code_counts(raw.frame[event_col])))
-                notes.append(
-                    Message("quality.note.coded_events", {"column": event_col, "codes": codes})
-                )
+        if (
+            event_col is not None
+            and not _looks_like_event_types(raw.frame[event_col])
+            and looks_like_codes(raw.frame[event_col])
+        ):
+            mapping.event_codes = suggest_event_codes(raw.frame[event_col])
+            codes = ", ".join(sorted(code_counts(raw.frame[event_col])))
+            notes.append(
+                Message("quality.note.coded_events", {"column": event_col, "codes": codes})
+            )
     mapping.notes = notes
     log.debug("detected %s mapping for %s: %s", kind, raw.source, mapping.roles)
     return mapping

@@ -142,11 +142,13 @@ def _choose_time(
     for position, column in enumerate(frame.columns):
         named = column in scores
         found = time_evidence(frame[column], named)
-        if found is None:
+        if found is None or found[0] < 0.5:
+            if named:  # named as a time but hardly readable: kept, with low confidence
+                empty = pl.Series(column, [], dtype=pl.Datetime("us"))
+                share = found[0] if found else 0.0
+                candidates.append((scores[column] - 4.0, share, -position, column, empty))
             continue
         share, parsed = found
-        if share < 0.5:
-            continue
         # time of day present beats dates only; names break ties
         has_clock = float(
             (parsed.dt.hour() != 0).any() or (parsed.dt.minute() != 0).any()  # type: ignore[operator]
@@ -157,7 +159,7 @@ def _choose_time(
         return None, None
     candidates.sort(key=lambda c: (c[0], c[2]), reverse=True)
     score, share, _pos, column, parsed = candidates[0]
-    start, end = parsed.min(), parsed.max()
+    start, end = (parsed.min(), parsed.max()) if parsed.len() else ("?", "?")
     span = {"column": column, "start": str(start)[:16], "end": str(end)[:16]}
     if column in scores and share >= 0.9:
         level, key = HIGH, "quality.evidence.time.name"
@@ -222,23 +224,18 @@ def _customer_score(
     """How much a column looks like the customer; names weigh in, structure decides."""
     score = name
     if not events:
-        return score + (1.0 if profile.unique and not profile.sequential else 0.0)
+        # one row per customer: without a name, only a unique, non-sequential id will do
+        if profile.unique and not profile.sequential:
+            return score + 1.0
+        return score if name else -5.0
     if profile.sequential or profile.unique:
         return score - 4.0
-    if profile.order_like or profile.session_like or profile.period_like:
+    if not _eligible(profile):
         return score - 4.0
     score += 0.3 * math.log10(max(profile.distinct, 1))
     if not profile.recurs:
         score -= 2.0
-    nested = [
-        p
-        for p in profiles.values()
-        if p.column != profile.column
-        and (p.order_like or p.session_like)
-        and p.nests_in.get(profile.column, 0.0) >= 0.95
-    ]
-    if nested:
-        score += 3.0
+    score += _nesting_bonus(profiles).get(profile.column, 0.0)
     # a grouping of another recurring id (items inside a category, households in a store)
     if any(
         p.column != profile.column and p.recurs and p.nests_in.get(profile.column, 0.0) >= 0.95
@@ -253,6 +250,64 @@ def _customer_score(
     if (profile.coverage or 0.0) > 0.5:
         score -= 2.0
     return score
+
+
+def _prefer_person(
+    roles: dict[str, str],
+    confidence: dict[str, RoleConfidence],
+    profiles: dict[str, IdProfile],
+    customer_names: dict[str, float],
+) -> None:
+    """In a customers file with a per-order customer id and a second id for the person
+    (``customer_unique_id``), the person is the second one: it groups several of the first."""
+    key = profiles.get(roles[schema.CUSTOMER_ID])
+    if key is None or not key.unique:
+        return
+    for column, score in customer_names.items():
+        person = profiles.get(column)
+        if person is None or column == key.column or score < 2.0 or person.unique:
+            continue
+        if 1 < person.distinct < key.distinct:
+            roles[schema.CUSTOMER_ID] = column
+            confidence[schema.CUSTOMER_ID] = RoleConfidence(
+                HIGH,
+                Message(
+                    "quality.evidence.customer.person",
+                    {
+                        "column": column,
+                        "values": f"{person.distinct:,}",
+                        "key": key.column,
+                        "ids": f"{key.distinct:,}",
+                    },
+                ),
+            )
+            return
+
+
+def _eligible(profile: IdProfile) -> bool:
+    """Could be a person at all: not an order, session, day/week number or time of day."""
+    return not (
+        profile.order_like or profile.session_like or profile.period_like or profile.clock_like
+    )
+
+
+def _nesting_bonus(profiles: dict[str, IdProfile]) -> dict[str, float]:
+    """Orders and sessions nest in their customer, but also in coarser groupings (a store, a
+    region): the finest recurring parent of each gets the most credit."""
+    bonus: dict[str, float] = {}
+    for child in profiles.values():
+        if not (child.order_like or child.session_like):
+            continue
+        parents = [
+            profiles[c]
+            for c in child.parents()
+            if c in profiles and _eligible(profiles[c]) and not profiles[c].unique
+        ]
+        parents.sort(key=lambda p: (p.recurs, p.distinct), reverse=True)
+        for rank, parent in enumerate(parents):
+            gain = 3.0 if rank == 0 and parent.recurs else 1.0
+            bonus[parent.column] = max(bonus.get(parent.column, 0.0), gain)
+    return bonus
 
 
 def _customer_evidence(profile: IdProfile, profiles: dict[str, IdProfile]) -> Message:
@@ -446,7 +501,7 @@ def _assign_ids(
         for c, s in scores.get(role, {}).items()
         if s >= 2.0 and c not in customer_names
     }
-    ranked = [r for r in ranked if r[3] not in other_named] or ranked
+    ranked = [r for r in ranked if r[3] not in other_named]
     if ranked:
         score, _d, _p, column = ranked[0]
         profile = profiles[column]
@@ -470,6 +525,8 @@ def _assign_ids(
         if score > -3.0 or column in customer_names:
             roles[schema.CUSTOMER_ID] = column
             confidence[schema.CUSTOMER_ID] = RoleConfidence(level, evidence)
+    if not events and schema.CUSTOMER_ID in roles:
+        _prefer_person(roles, confidence, profiles, customer_names)
     customer = roles.get(schema.CUSTOMER_ID)
     used = set(roles.values())
     # orders and sessions: named, else found by how they live and nest
@@ -567,8 +624,9 @@ def review_customer(mapping: Any, events: bool) -> None:
     doubt = _doubt(profiles.get(column), column, events)
     if doubt is not None:
         mapping.confidence[schema.CUSTOMER_ID] = RoleConfidence(LOW, doubt)
+    customer_names = name_scores(list(profiles)).get(schema.CUSTOMER_ID, {})
     others = [
-        (_customer_score(p, profiles, 0.0, events), c)
+        (_customer_score(p, profiles, customer_names.get(c, 0.0), events), c)
         for c, p in profiles.items()
         if c != column and _doubt(p, c, events) is None
     ]

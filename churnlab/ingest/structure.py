@@ -36,6 +36,7 @@ class IdProfile:
     burst: float | None = None  # median (median gap / mean gap) of a value's distinct times
     per_day: float | None = None  # median distinct values seen on one day
     coverage: float | None = None  # median share of the data's days on which a value is seen
+    one_clock: float | None = None  # share of repeated values always at one time of day
     nests_in: dict[str, float] = field(default_factory=dict)  # other column -> share
 
     @property
@@ -66,12 +67,12 @@ class IdProfile:
     @property
     def period_like(self) -> bool:
         """One value a day, each lasting days: a week or month number, not an id of anyone."""
-        return (
-            self.per_day is not None
-            and self.per_day <= 1.5
-            and self.distinct >= 3
-            and (self.multi_day or 0.0) >= 0.5
-        )
+        return self.per_day is not None and self.per_day <= 1.5 and self.distinct >= 3
+
+    @property
+    def clock_like(self) -> bool:
+        """Every row of a value at the same time of day, on many days: a time of day."""
+        return (self.one_clock or 0.0) >= 0.9 and (self.multi_day or 0.0) >= 0.5
 
     @property
     def recurs(self) -> bool:
@@ -141,6 +142,7 @@ def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time
             pl.col("__t").is_not_null()
         )
         per = rows.group_by("k").agg(
+            clocks=pl.col("__t").dt.strftime("%H:%M").n_unique(),
             days=pl.col("__t").dt.date().n_unique(),
             times=pl.col("__t").n_unique(),
             life=(pl.col("__t").max() - pl.col("__t").min()).dt.total_seconds() / 3600.0,
@@ -150,6 +152,7 @@ def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time
         profile.multi_day = float((per["days"] >= 2).mean())  # type: ignore[arg-type]
         profile.median_days = float(per["days"].median())  # type: ignore[arg-type]
         profile.one_time = float((per["times"] == 1).mean())  # type: ignore[arg-type]
+        profile.one_clock = float((per["clocks"] == 1).mean())  # type: ignore[arg-type]
         profile.life_hours = float(per["life"].median())  # type: ignore[arg-type]
         profile.burst = _burstiness(rows)
         daily = (
