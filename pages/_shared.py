@@ -28,7 +28,15 @@ from churnlab.config import (
     TrainingConfig,
 )
 from churnlab.errors import ChurnlabError
-from churnlab.ingest.loading import LoadedTable, ShopData, combine, load_table
+from churnlab.holdout import read_campaign
+from churnlab.ingest.loading import (
+    LoadedTable,
+    ShopData,
+    Source,
+    combine,
+    load_sources,
+    load_table,
+)
 from churnlab.pipeline import (
     ScoredList,
     TrainedModel,
@@ -38,6 +46,7 @@ from churnlab.pipeline import (
     score,
     train,
 )
+from churnlab.results import CampaignResults, measure
 from churnlab.sample import sample_paths
 
 log = logging.getLogger("churnlab.app")
@@ -51,6 +60,7 @@ USER_MODEL = "user_model"  # TrainedModel trained or loaded by this user, or Non
 MODEL_KEY = "model_key"  # content key of USER_MODEL's training data + definition
 AS_OF = "as_of"
 NOTICE = "notice"  # a message key to show once after a rerun (e.g. "model trained")
+MEASURED = "measured_save_rate"  # results.planner_save_rate() applied to the planner, or None
 
 SAMPLE_KEY = "sample"
 
@@ -64,6 +74,7 @@ class Upload:
     digest: str
     overrides: tuple[tuple[str, str], ...] = ()
     sheet: str | None = None
+    event_codes: tuple[tuple[str, str], ...] = ()  # names the user gave coded event types
 
 
 _routing = threading.local()
@@ -108,6 +119,7 @@ def init_state() -> None:
         USER_MODEL: None,
         MODEL_KEY: None,
         AS_OF: None,
+        MEASURED: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -183,9 +195,28 @@ def load_upload(upload: Upload) -> LoadedTable:
 # unpickle a fresh copy of a million-event log on every page switch.
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _combined(key: str, _uploads: tuple[Upload, ...]) -> ShopData:
-    """The user's files joined into one shop, once per distinct set of files (``key``)."""
-    tables = [load_upload(upload) for upload in _uploads]
-    return combine(tables, source=", ".join(upload.name for upload in _uploads))
+    """The user's files as one shop (relational exports joined), once per set of files."""
+    return load_uploads(_uploads)
+
+
+def load_uploads(uploads: tuple[Upload, ...] | list[Upload], codes: dict | None = None) -> ShopData:
+    """Uploads through the engine's one loader: joined, mapped, cleaned (raises its errors)."""
+    sources = [Source(u.data, name=u.name, sheet=u.sheet, overrides=u.overrides) for u in uploads]
+    named = {code: kind for u in uploads for code, kind in u.event_codes}
+    shop = load_sources(sources, event_codes={**(codes or {}), **named} or None)
+    shop.source = ", ".join(upload.name for upload in uploads)
+    return shop
+
+
+def load_shop(uploads: list[Upload]) -> ShopData:
+    """The shop these uploads make, through the same cache the pages use."""
+    return _combined(uploads_key(uploads), tuple(uploads))
+
+
+def uploads_key(uploads: list[Upload]) -> str:
+    return digest(
+        "|".join(f"{u.digest}:{u.sheet}:{u.overrides}:{u.event_codes}" for u in uploads).encode()
+    )
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -198,7 +229,7 @@ def current_shop() -> tuple[ShopData, str]:
     """The data in use (the user's files, else the sample shop) and its content key."""
     uploads: list[Upload] = st.session_state.get(UPLOADS, [])
     if uploads:
-        key = digest("|".join(f"{u.digest}:{u.sheet}:{u.overrides}" for u in uploads).encode())
+        key = uploads_key(uploads)
         return _combined(key, tuple(uploads)), key
     return _sample_shop(), SAMPLE_KEY
 
@@ -241,6 +272,7 @@ def train_with_progress(
 ) -> bool:
     """Train on the current data with visible progress; keep the old model if it fails."""
     training = training or TrainingConfig(tuning_seconds=APP_TUNING_SECONDS)
+    failure: Exception | None = None
     with st.status(tr("model.training"), expanded=True) as status:
         bar = st.progress(0.0)
 
@@ -250,15 +282,16 @@ def train_with_progress(
         try:
             trained = train(shop, Settings(churn=definition, training=training), progress=progress)
         except Exception as error:
-            status.update(label=tr("model.training_failed"), state="error")
-            show_error(error)
-            return False
-        set_user_model(
-            trained, f"{shop_key}:{_definition_key(definition)}:{training.tuning_seconds}"
-        )
-        status.update(label=tr("model.trained"), state="complete", expanded=False)
-        st.session_state[NOTICE] = "model.trained"
-        return True
+            status.update(label=tr("model.training_failed"), state="error", expanded=False)
+            failure = error
+    if failure is not None:
+        # the reason and its hint in full view, not inside the collapsed status box
+        show_error(failure)
+        return False
+    set_user_model(trained, f"{shop_key}:{_definition_key(definition)}:{training.tuning_seconds}")
+    status.update(label=tr("model.trained"), state="complete", expanded=False)
+    st.session_state[NOTICE] = "model.trained"
+    return True
 
 
 def load_model_upload(data: bytes) -> None:
@@ -306,6 +339,33 @@ def current_evaluation_rfm(model: TrainedModel) -> pl.DataFrame | None:
     """RFM and outcomes at the evaluation cut-off for the current model and data (cached)."""
     shop, shop_key = current_shop()
     return _evaluation_rfm(model_key(model), shop_key, model, shop)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _campaign_results(
+    key: str, _campaign: bytes, _exports: tuple[Upload, ...], salt: str | None
+) -> CampaignResults:
+    campaign = read_campaign(_campaign)
+    shop = combine([load_upload(upload) for upload in _exports], source="results")
+    return measure(campaign, shop.events, salt=salt)
+
+
+def campaign_results(
+    campaign: Upload, exports: list[Upload], salt: str | None = None
+) -> CampaignResults:
+    """Results of an uploaded campaign file on uploaded later exports (cached by content)."""
+    key = digest("|".join([campaign.digest, *(u.digest for u in exports)]).encode())
+    return _campaign_results(key, campaign.data, tuple(exports), salt or None)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def sample_campaign_results() -> CampaignResults:
+    """The sample shop's past campaign, measured once per server process (read-only)."""
+    from churnlab.sample_campaign import sample_campaign_paths
+
+    campaign_path, export_path = sample_campaign_paths()
+    shop = combine([load_table(export_path)], source=SAMPLE_KEY)
+    return measure(read_campaign(campaign_path), shop.events)
 
 
 # ---------------------------------------------------------------- layout helpers

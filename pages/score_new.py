@@ -4,8 +4,7 @@ import streamlit as st
 
 from churnlab.config import ScoringConfig
 from churnlab.export import csv_bytes
-from churnlab.ingest.loading import combine
-from churnlab.pipeline import model_from_zip, score
+from churnlab.pipeline import bundle_event_codes, model_from_zip, score
 from pages._shared import (
     Upload,
     current_model,
@@ -13,7 +12,7 @@ from pages._shared import (
     escape,
     guarded,
     lang,
-    load_upload,
+    load_uploads,
     route_through_app,
     show_error,
     tr,
@@ -34,10 +33,8 @@ if st.button(tr("score.run"), type="primary", disabled=not files):
         if model is None:
             st.warning(tr("model.none_yet"))
         else:
-            tables = [
-                load_upload(Upload(f.name, f.getvalue(), digest(f.getvalue()))) for f in files
-            ]
-            shop = combine(tables, source=", ".join(f.name for f in files))
+            uploads = [Upload(f.name, f.getvalue(), digest(f.getvalue())) for f in files]
+            shop = load_uploads(uploads, codes=bundle_event_codes(model))
             with st.spinner(tr("score.scoring")):
                 scored = score(model, shop, scoring=ScoringConfig(as_of=as_of), lang=lang())
             st.session_state["score_result"] = scored

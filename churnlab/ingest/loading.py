@@ -237,6 +237,7 @@ def load_sources(
         mapping = detect_mapping(raw) if not forced else _forced_mapping(raw, forced)
         if forced:
             mapping = apply_overrides(mapping, forced, raw)
+            _mark_joined(mapping, forced, own.get(raw.source, {}))
         if overrides:
             mine = {r: c for r, c in overrides.items() if r == "kind" or not c or c in raw.columns}
             if len(sources) == 1:
@@ -263,6 +264,17 @@ def load_sources(
         shop.joins = list(joined.joins)
         shop.customer_key = joined.customer_key
     return shop
+
+
+def _mark_joined(mapping: Mapping, forced: dict[str, str], by_hand: dict[str, str]) -> None:
+    """Roles the join set say so (not "chosen by you")."""
+    from churnlab.ingest.roles import HIGH, RoleConfidence
+
+    for role, column in forced.items():
+        if role in mapping.roles and role not in by_hand:
+            mapping.confidence[role] = RoleConfidence(
+                HIGH, Message("quality.evidence.joined", {"column": column})
+            )
 
 
 def _forced_mapping(raw: RawTable, forced: dict[str, str]) -> Mapping:

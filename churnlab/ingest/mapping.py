@@ -231,6 +231,7 @@ class Mapping:
     # coded event types (1..4, A..D): code -> canonical type, guessed or named by the user
     event_codes: dict[str, str] = field(default_factory=dict)
     codes_named: bool = False  # True once the user named the codes
+    code_counts: dict[str, int] = field(default_factory=dict)  # rows per code, whole file
     likely_customer: str | None = None  # the likeliest other customer column, for messages
     profiles: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -392,8 +393,9 @@ def detect_mapping(raw: RawTable) -> Mapping:
             and not _looks_like_event_types(raw.frame[event_col])
             and looks_like_codes(raw.frame[event_col])
         ):
+            mapping.code_counts = code_counts(raw.frame[event_col])
             mapping.event_codes = suggest_event_codes(raw.frame[event_col])
-            codes = ", ".join(sorted(code_counts(raw.frame[event_col])))
+            codes = ", ".join(sorted(mapping.code_counts))
             notes.append(
                 Message("quality.note.coded_events", {"column": event_col, "codes": codes})
             )
@@ -406,6 +408,17 @@ def code_counts(series: pl.Series) -> dict[str, int]:
     """Each distinct code of a coded event-type column and how often it occurs."""
     counts = _strings(series).drop_nulls().value_counts(sort=True)
     return dict(zip(counts[counts.columns[0]].to_list(), counts["count"].to_list(), strict=True))
+
+
+def event_code_rows(mapping: Mapping) -> dict[str, list]:
+    """The code editor's rows: each code, how often it occurs, and what it is read as now."""
+    counts = mapping.code_counts
+    codes = sorted(counts or mapping.event_codes)
+    return {
+        "code": codes,
+        "rows": [counts.get(c, 0) for c in codes],
+        "meaning": [mapping.event_codes.get(c) for c in codes],
+    }
 
 
 def suggest_event_codes(series: pl.Series) -> dict[str, str]:
@@ -502,6 +515,7 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str], raw: RawTable) 
             )
     if result.roles.get(schema.EVENT_TYPE) == mapping.roles.get(schema.EVENT_TYPE):
         result.event_codes = dict(mapping.event_codes)
+        result.code_counts = dict(mapping.code_counts)
         result.codes_named = mapping.codes_named
     review_customer(result, result.kind == schema.EVENTS)
     return result

@@ -135,6 +135,7 @@ EN: dict[str, str] = {
     # evidence for each role (inspect --json, the Data page)
     "quality.evidence.name": "{column}: the name says {role}.",
     "quality.evidence.by_hand": "{column}: chosen by you.",
+    "quality.evidence.joined": "{column}: set by joining the files.",
     "quality.evidence.time.name": "{column}: {share}% of the values read as dates, {start} to {end}.",
     "quality.evidence.time.values": "{column}: {share}% of the values read as dates, {start} to {end}, though the name does not say so.",
     "quality.evidence.time.doubtful": "{column}: only {share}% of the values read as dates ({start} to {end}).",
@@ -263,6 +264,7 @@ ZH: dict[str, str] = {
     "windows.warning.thin_early_cutoffs": "客户数少于 {minimum} 位的早期截止日：{days}。",
     "quality.evidence.name": "{column}：列名表明它是 {role}。",
     "quality.evidence.by_hand": "{column}：由您指定。",
+    "quality.evidence.joined": "{column}：由文件关联确定。",
     "quality.evidence.time.name": "{column}：{share}% 的值可读作日期，从 {start} 到 {end}。",
     "quality.evidence.time.values": "{column}：虽然列名没有说明，但 {share}% 的值可读作日期，从 {start} 到 {end}。",
     "quality.evidence.time.doubtful": "{column}：只有 {share}% 的值可读作日期（{start} 到 {end}）。",

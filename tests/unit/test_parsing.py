@@ -230,3 +230,25 @@ def test_share_samples_large_columns() -> None:
     values = ["2024-03-05"] * 3000 + ["nope"] * 3000
     share = datetime_share(pl.Series(values), sample=200)
     assert 0.3 < share < 0.7
+
+
+def test_hour_and_minute_level_text_times() -> None:
+    from churnlab.ingest.parsing import parse_datetimes
+
+    parsed = parse_datetimes(pl.Series("t", ["2014-12-06 02", "2014/12/06 2:05", "2014-12-07 23"]))
+    assert parsed.values.to_list() == [
+        dt.datetime(2014, 12, 6, 2, 0),
+        dt.datetime(2014, 12, 6, 2, 5),
+        dt.datetime(2014, 12, 7, 23, 0),
+    ]
+
+
+def test_epoch_microseconds_and_ids_that_are_not_times() -> None:
+    from churnlab.ingest.parsing import parse_datetimes
+
+    micros = parse_datetimes(pl.Series("t", [1511544070123456, 1511544070999000]))
+    assert micros.values[0] == dt.datetime(2017, 11, 24, 17, 21, 10, 123456)
+    assert micros.detected == "Unix microseconds"
+    # an 11-digit receipt number is neither seconds, milliseconds nor microseconds
+    receipts = parse_datetimes(pl.Series("t", [26984851472, 26984851473]))
+    assert receipts.values.null_count() == 2

@@ -282,3 +282,17 @@ def test_real_cdnow(cdnow_path: Path) -> None:
     dates = parse_datetimes(raw.frame[first])
     assert dates.n_failed == 0
     assert dates.values.min() == dt.datetime(1997, 1, 1)
+
+
+def test_a_first_line_of_data_with_text_columns_is_not_a_header() -> None:
+    """``1,2268318,2520377,pv,1511544070``: the text column's first value recurs below."""
+    lines = [
+        f"{u},{2268318 + u},{2520377 + u % 3},{b},{1511544070 + u}"
+        for u in range(1, 60)
+        for b in ("pv", "buy", "cart")
+    ]
+    raw = read_table("\n".join(lines).encode(), name="behaviour.csv")
+    assert raw.columns == ["column_1", "column_2", "column_3", "column_4", "column_5"]
+    assert raw.frame.height == len(lines)
+    named = read_table(("user,item,cat,type,ts\n" + "\n".join(lines)).encode(), name="b.csv")
+    assert named.columns == ["user", "item", "cat", "type", "ts"]

@@ -333,3 +333,32 @@ def test_low_confidence_customer_warns_in_train(tmp_path, capsys) -> None:
     )
     assert code in (0, 2), err
     assert warning_lines(err), err
+
+
+def test_named_codes_are_kept_in_the_bundle_and_applied_when_scoring(tmp_path, capsys) -> None:
+    """Scoring next month's export reads the codes as the model was trained: no --events."""
+    from churnlab.ingest.loading import load_files
+    from churnlab.pipeline import bundle_event_codes, load_model
+
+    path = SHAPES / "behavior_coded_hourly.csv"
+    names = "1=view,2=favorite,3=cart,4=purchase"
+    out = tmp_path / "bundle"
+    code, _stdout, err = run_cli(capsys, "train", path, "--out", out, "--events", names, *FAST)
+    assert code == 0, err
+    codes = bundle_event_codes(load_model(out))
+    assert codes == {"1": "view", "2": "favorite", "3": "cart", "4": "purchase"}
+    shop = load_files([path], event_codes=codes)
+    assert set(shop.events["event_type"].unique()) == {"view", "favorite", "cart", "purchase"}
+    scored = tmp_path / "list.csv"
+    code, _stdout, err = run_cli(capsys, "score", out, path, "--out", scored)
+    assert code == 0, err
+    assert not warning_lines(err), err  # the codes were named, nothing left to confirm
+
+
+def test_unnamed_codes_are_guessed_by_frequency_and_said_so() -> None:
+    mapping = mapping_of("behavior_coded_hourly.csv")
+    counts = mapping.code_counts
+    assert sum(counts.values()) == raw_of("behavior_coded_hourly.csv").frame.height
+    most, rarest = max(counts, key=counts.get), min(counts, key=counts.get)
+    assert mapping.event_codes == {most: "view", rarest: "purchase"}
+    assert not mapping.codes_named
