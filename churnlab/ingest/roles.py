@@ -207,8 +207,10 @@ def _id_candidates(
             if sample.len() == 0:
                 continue
             lengths = sample.str.len_chars()
-            decimals = sample.str.contains(r"^-?\d+[.,]\d*[1-9]\d*$").mean()
-            if float(lengths.mean() or 0) > 40 or float(decimals or 0) > 0.5:  # type: ignore[arg-type]
+            # money or measures written with decimals ("12.00", "1.234,50"), not ids like "17850.0"
+            decimals = sample.str.contains(r"^-?[\d.,]*\d[.,]\d+$").mean()
+            fractions = sample.str.contains(r"[.,]\d*[1-9]\d*$").any()
+            if float(lengths.mean() or 0) > 40 or (float(decimals or 0) > 0.5 and fractions):  # type: ignore[arg-type]
                 continue
         elif not dtype.is_integer():
             continue
@@ -345,7 +347,7 @@ def _doubt(profile: IdProfile | None, column: str, events: bool) -> Message | No
             "quality.evidence.customer.order_like",
             {"column": column, "values": f"{profile.distinct:,}", "parent": parent},
         )
-    if profile.repeated and (profile.multi_day or 0.0) <= 0.02:
+    if profile.repeated >= 5 and (profile.multi_day or 0.0) <= 0.02:
         return Message(
             "quality.evidence.customer.single_day",
             {"column": column, "values": f"{profile.distinct:,}"},
@@ -525,6 +527,17 @@ def _assign_ids(
         if score > -3.0 or column in customer_names:
             roles[schema.CUSTOMER_ID] = column
             confidence[schema.CUSTOMER_ID] = RoleConfidence(level, evidence)
+        elif events and not customer_names:
+            # too few rows to tell (a tiny headerless log): the likeliest, flagged as a guess
+            guess = next(
+                (r[3] for r in ranked if _eligible(profiles[r[3]]) and not profiles[r[3]].unique),
+                None,
+            )
+            if guess is not None:
+                roles[schema.CUSTOMER_ID] = guess
+                confidence[schema.CUSTOMER_ID] = RoleConfidence(
+                    LOW, Message("quality.evidence.customer.guess", {"column": guess})
+                )
     if not events and schema.CUSTOMER_ID in roles:
         _prefer_person(roles, confidence, profiles, customer_names)
     customer = roles.get(schema.CUSTOMER_ID)
@@ -624,6 +637,11 @@ def review_customer(mapping: Any, events: bool) -> None:
     doubt = _doubt(profiles.get(column), column, events)
     if doubt is not None:
         mapping.confidence[schema.CUSTOMER_ID] = RoleConfidence(LOW, doubt)
+    elif impossible_customer(mapping):  # judged as an event log before the kind was known
+        mapping.confidence[schema.CUSTOMER_ID] = RoleConfidence(
+            HIGH if column in name_scores([column]).get(schema.CUSTOMER_ID, {}) else MEDIUM,
+            Message("quality.evidence.customer.table", {"column": column}),
+        )
     customer_names = name_scores(list(profiles)).get(schema.CUSTOMER_ID, {})
     others = [
         (_customer_score(p, profiles, customer_names.get(c, 0.0), events), c)

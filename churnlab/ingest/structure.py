@@ -37,6 +37,7 @@ class IdProfile:
     per_day: float | None = None  # median distinct values seen on one day
     coverage: float | None = None  # median share of the data's days on which a value is seen
     one_clock: float | None = None  # share of repeated values always at one time of day
+    contiguity: float | None = None  # median share of the days between first and last seen
     nests_in: dict[str, float] = field(default_factory=dict)  # other column -> share
 
     @property
@@ -67,7 +68,13 @@ class IdProfile:
     @property
     def period_like(self) -> bool:
         """One value a day, each lasting days: a week or month number, not an id of anyone."""
-        return self.per_day is not None and self.per_day <= 1.5 and self.distinct >= 3
+        return (
+            self.per_day is not None
+            and self.per_day <= 1.5
+            and self.distinct >= 3
+            and self.repeated >= 3
+            and (self.contiguity or 0.0) >= 0.9
+        )
 
     @property
     def clock_like(self) -> bool:
@@ -144,6 +151,8 @@ def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time
         per = rows.group_by("k").agg(
             clocks=pl.col("__t").dt.strftime("%H:%M").n_unique(),
             days=pl.col("__t").dt.date().n_unique(),
+            spanned=(pl.col("__t").dt.date().max() - pl.col("__t").dt.date().min()).dt.total_days()
+            + 1,
             times=pl.col("__t").n_unique(),
             life=(pl.col("__t").max() - pl.col("__t").min()).dt.total_seconds() / 3600.0,
         )
@@ -153,6 +162,7 @@ def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time
         profile.median_days = float(per["days"].median())  # type: ignore[arg-type]
         profile.one_time = float((per["times"] == 1).mean())  # type: ignore[arg-type]
         profile.one_clock = float((per["clocks"] == 1).mean())  # type: ignore[arg-type]
+        profile.contiguity = float((per["days"] / per["spanned"]).median())  # type: ignore[arg-type]
         profile.life_hours = float(per["life"].median())  # type: ignore[arg-type]
         profile.burst = _burstiness(rows)
         daily = (
