@@ -5,6 +5,8 @@
   probabilities (log loss and Brier score need them).
 * ``RfmLogisticBaseline``: logistic regression on standardised log1p recency,
   frequency and monetary value.
+* ``BgNbdBaseline``: BG/NBD ("buy till you die", ``churnlab.bgnbd``) fitted at each
+  cut-off; its expected purchases in the horizon, as a one-feature logistic regression.
 * ``TableLogisticBaseline``: logistic regression for labelled customer tables
   (numbers standardised, categories one-hot with a cap on levels, missing imputed).
 
@@ -110,6 +112,46 @@ class RfmLogisticBaseline:
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
         _fitted(self, "RFM")
+        return self.model_.predict_proba(self._x(X))[:, 1]
+
+
+BGNBD_FEATURE = "bgnbd_expected_purchases"
+
+
+class BgNbdBaseline:
+    """Churn probability from BG/NBD's expected purchases in the horizon alone.
+
+    The ranking is the BG/NBD model's own (fewer expected purchases, more risk); a
+    one-feature logistic regression on log expected purchases turns it into calibrated
+    probabilities, as the recency rule does with recency.
+    """
+
+    def __init__(self, C: float = 1.0) -> None:
+        self.C = C
+
+    @staticmethod
+    def available(X: pl.DataFrame) -> bool:
+        """True when the features hold BG/NBD values (a fit was possible)."""
+        return BGNBD_FEATURE in X.columns and X.get_column(BGNBD_FEATURE).is_not_null().any()
+
+    def _x(self, X: pl.DataFrame) -> np.ndarray:
+        _need(X, (BGNBD_FEATURE,), "BG/NBD")
+        values = X.get_column(BGNBD_FEATURE).cast(pl.Float64).to_numpy().astype(np.float64)
+        values = np.where(np.isfinite(values), values, np.nan)
+        return _fill(np.log(np.clip(values, 1e-6, None)), self.fill_)[:, None]
+
+    def fit(self, X: pl.DataFrame, y: np.ndarray) -> BgNbdBaseline:
+        y = _labels(y)
+        _need(X, (BGNBD_FEATURE,), "BG/NBD")
+        values = X.get_column(BGNBD_FEATURE).cast(pl.Float64).to_numpy().astype(np.float64)
+        finite = values[np.isfinite(values)]
+        # Missing: no fit at that cut-off; the median customer stands in.
+        self.fill_ = float(np.median(np.log(np.clip(finite, 1e-6, None)))) if finite.size else 0.0
+        self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(self._x(X), y)
+        return self
+
+    def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
+        _fitted(self, "BG/NBD")
         return self.model_.predict_proba(self._x(X))[:, 1]
 
 

@@ -108,6 +108,53 @@ _FIXED: list[FeatureInfo] = [
         "距上次购买的天数除以平均购买间隔",
     ),
     _info(
+        "gap_survival",
+        "share",
+        "Share of the customer's own past gaps between purchases that lasted at least as long "
+        "as the current one (low: this silence is unusual for them)",
+        "客户过去的购买间隔中，不短于当前未购买天数的比例（越低表示这次沉默对其越反常）",
+    ),
+    _info(
+        "days_overdue",
+        "days",
+        "Days past the customer's usual next purchase: days since the last purchase minus the "
+        "usual gap (negative: not due yet)",
+        "超过客户通常下次购买时间的天数：距上次购买的天数减去平均购买间隔（负数表示尚未到期）",
+    ),
+    _info(
+        "orders_slope_12w",
+        "orders",
+        "Trend of weekly orders over the last 12 weeks: change in orders per week, per week "
+        "(negative: slowing down)",
+        "最近 12 周每周订单数的趋势：每周订单数每周的变化（负数表示放缓）",
+    ),
+    _info(
+        "events_slope_12w",
+        "count",
+        "Trend of weekly events (visits, carts, ...) over the last 12 weeks, per week "
+        "(negative: slowing down)",
+        "最近 12 周每周行为次数（访问、加购等）的趋势，每周的变化（负数表示放缓）",
+    ),
+    _info(
+        "bgnbd_p_alive",
+        "share",
+        "Probability that the customer still buys here, from the BG/NBD purchase-pattern model "
+        "(how often and how recently they bought)",
+        "根据 BG/NBD 购买模式模型（购买频率与最近购买时间）估计的客户仍在购买的概率",
+    ),
+    _info(
+        "bgnbd_p_silent",
+        "share",
+        "Probability of no purchase in the churn horizon, from the BG/NBD purchase-pattern model",
+        "根据 BG/NBD 购买模式模型估计的在流失判定期内不再购买的概率",
+    ),
+    _info(
+        "bgnbd_expected_purchases",
+        "orders",
+        "Purchase days expected in the churn horizon, from the BG/NBD purchase-pattern model",
+        "根据 BG/NBD 购买模式模型估计的流失判定期内的预期购买天数",
+    ),
+    _info(
         "active_days_90d",
         "days",
         "Days with any activity in the last 90 days",

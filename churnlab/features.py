@@ -6,6 +6,8 @@ tests check it). The log is first rolled up to one row per customer and day
 daily table, Polars runs the cut-offs in parallel and the results are stacked.
 Money and ratings are summed as integers of 1/10,000 so that results do not
 depend on thread scheduling (same data, same features, bit for bit).
+BG/NBD (``bgnbd.py``) is fitted at each cut-off on every customer's qualifying days
+before it, over the whole history (it needs each customer's first purchase).
 
 Which columns exist (per-event-type counts, channel shares) follows the export's
 vocabulary *before* the latest cut-off, so training and scoring sets of the same
@@ -18,11 +20,13 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import polars as pl
 
+from churnlab import bgnbd
+from churnlab.bgnbd import BgNbdParams
 from churnlab.config import ChurnDefinition
 from churnlab.errors import DataError
 from churnlab.schema import (
@@ -77,6 +81,8 @@ class FeatureSet:
     feature_names: list[str]
     categorical: list[str]
     plan: CutoffPlan | None
+    bgnbd: dict[dt.date, BgNbdParams | None] = field(default_factory=dict)
+    """BG/NBD parameters fitted at each cut-off (None where no fit was possible)."""
 
 
 @dataclass(frozen=True)
@@ -293,6 +299,11 @@ def _event_features(
         gap.count().alias("_gap_n"),
         gap.sum().alias("_gap_sum"),
         (gap * gap).sum().alias("_gap_sq"),
+        # past gaps at least as long as the one open now (days since the last purchase day)
+        (gap >= pl.lit(c_day, pl.Int64) - pl.when(purchase_day).then(day).max().cast(pl.Int64))
+        .sum()
+        .alias("_gaps_as_long"),
+        _weekly_slope(day, pl.col("_orders"), c_day).alias("orders_slope_12w"),
         within(90).sum().cast(f64).alias("active_days_90d"),
         within(365).sum().cast(f64).alias("active_days_365d"),
     ]
@@ -321,7 +332,11 @@ def _event_features(
         aggs.append(total("_ne", 90).alias("_events_90d"))
         aggs.append(total("_ne", 180).alias("_events_180d"))
         names.append("events_trend_90d")
-    names += ["gap_mean_days", "gap_std_days", "gap_ratio", "active_days_90d", "active_days_365d"]
+    names += ["gap_mean_days", "gap_std_days", "gap_ratio", "gap_survival", "days_overdue"]
+    names += ["orders_slope_12w", "active_days_90d", "active_days_365d"]
+    if has_types:
+        aggs.append(_weekly_slope(day, pl.col("_ne"), c_day).alias("events_slope_12w"))
+        names.append("events_slope_12w")
 
     if has_types:
         for t, column in type_cols.items():
@@ -422,11 +437,38 @@ def _event_features(
     ]
     second = [
         _ratio("days_since_last_purchase", "gap_mean_days").alias("gap_ratio"),
+        (pl.col("days_since_last_purchase") - pl.col("gap_mean_days")).alias("days_overdue"),
+        # share of the customer's own past gaps at least this long (smoothed: (k + 1) / (n + 2))
+        pl.when(n > 0)
+        .then((pl.col("_gaps_as_long").cast(f64) + 1.0) / (n.cast(f64) + 2.0))
+        .otherwise(None)
+        .alias("gap_survival"),
     ]
     if CHANNEL in cols:
         second.append(_main_channel(channel_cols).alias("main_channel"))
     categorical = ["main_channel"] if CHANNEL in cols else []
     return aggs, derived, second, names, categorical
+
+
+SLOPE_WEEKS = 12
+"""Weekly activity slopes use the last this many whole weeks before the cut-off."""
+
+
+def _weekly_slope(day: pl.Expr, count: pl.Expr, c_day: int) -> pl.Expr:
+    """Least-squares slope of weekly counts over the last ``SLOPE_WEEKS`` weeks, per week.
+
+    Week k = 0 is the one just before the cut-off; with weeks placed oldest to newest,
+    the slope is sum((mean_k - k) * count) / sum((k - mean_k)^2) over the day rows (weeks
+    without activity add nothing). Integer sums keep it exact whatever the row order.
+    Positive: buying more lately; negative: slowing down.
+    """
+    weeks = SLOPE_WEEKS
+    k = (pl.lit(c_day - 1, pl.Int64) - day.cast(pl.Int64)) // 7
+    weight = (weeks - 1) - 2 * k  # 2 * (mean_k - k), an integer
+    denominator = 2.0 * sum((i - (weeks - 1) / 2) ** 2 for i in range(weeks))
+    inside = day >= c_day - 7 * weeks
+    total = pl.when(inside).then(weight * count.cast(pl.Int64)).sum()
+    return total.cast(pl.Float64) / denominator
 
 
 def _fixed(value: pl.Expr) -> pl.Expr:
@@ -540,9 +582,12 @@ def build_features_with_names(
     cutoffs: Sequence[dt.date],
     definition: ChurnDefinition,
     vocab: Vocabulary | None = None,
+    bgnbd_params: BgNbdParams | None = None,
 ) -> tuple[pl.DataFrame, list[str], list[str]]:
     """``build_features`` plus the feature names and the categorical ones."""
-    frame, names, categorical = _features_plan(events, customers, cutoffs, definition, vocab)
+    frame, names, categorical, _ = _features_plan(
+        events, customers, cutoffs, definition, vocab, bgnbd_params
+    )
     return frame.collect(), names, categorical
 
 
@@ -552,9 +597,13 @@ def _features_plan(
     cutoffs: Sequence[dt.date],
     definition: ChurnDefinition,
     vocab: Vocabulary | None = None,
-) -> tuple[pl.LazyFrame, list[str], list[str]]:
+    bgnbd_params: BgNbdParams | None = None,
+) -> tuple[pl.LazyFrame, list[str], list[str], dict[dt.date, BgNbdParams | None]]:
     """The feature table as one lazy query over the daily roll-up (collected once by the
-    caller, so no intermediate copy of the wide table is ever held beside the next one)."""
+    caller, so no intermediate copy of the wide table is ever held beside the next one).
+
+    BG/NBD is fitted at each cut-off on the full qualifying history before it (or uses
+    ``bgnbd_params``, e.g. a bundle's); the parameters used are returned by cut-off."""
     cutoffs = sorted(set(cutoffs))
     if vocab is None:
         vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
@@ -575,6 +624,8 @@ def _features_plan(
     else:
         seen = events.lazy()
     daily, products = _daily(seen, vocab, definition, first_seen)
+    active_days = _active_days(events, definition, cutoffs[-1] if cutoffs else None)
+    fitted: dict[dt.date, BgNbdParams | None] = {}
     frames: list[pl.LazyFrame] = []
     names: list[str] = []
     categorical: list[str] = []
@@ -606,6 +657,15 @@ def _features_plan(
             frame = frame.join(bought, on=_KEY, how="left").with_columns(
                 pl.col([e.meta.output_name() for e in product_aggs]).fill_null(0.0)
             )
+        buy_till_you_die, fitted[cutoff] = bgnbd.cutoff_features(
+            active_days,
+            c_day,
+            definition.horizon_days,
+            bgnbd_params,
+            since_day=c_day - definition.lookback_days,
+        )
+        frame = frame.join(buy_till_you_die.lazy(), on=CUSTOMER_ID, how="left")
+        names = names + list(bgnbd.FEATURES)
         frame = (
             frame.with_columns(derived)
             .with_columns(second)
@@ -618,6 +678,7 @@ def _features_plan(
         frames.append(frame)
     if not frames:
         _, _, _, names, categorical = _event_features(0, vocab, definition)
+        names = names + list(bgnbd.FEATURES)
         result = _empty_frame(names, categorical).lazy()
     else:
         result = pl.concat(frames).sort("cutoff", CUSTOMER_ID)
@@ -625,7 +686,26 @@ def _features_plan(
     result = _join_attributes(result, customers, attributes, pl.col("cutoff"))
     names = names + [name for _, name, _ in attributes]
     categorical = categorical + [name for _, name, kind in attributes if kind == "category"]
-    return result, names, categorical
+    return result, names, categorical, fitted
+
+
+def _active_days(
+    events: pl.DataFrame, definition: ChurnDefinition, before: dt.date | None
+) -> pl.DataFrame:
+    """One row per customer and day with qualifying activity, over the whole history
+    before ``before`` (BG/NBD needs each customer's first purchase, however long ago)."""
+    lf = events.lazy()
+    if before is not None:
+        lf = lf.filter(pl.col(TIMESTAMP) < to_datetime(before))
+    return (
+        lf.filter(qualifying(events, definition))
+        .select(
+            pl.col(CUSTOMER_ID).cast(pl.String),
+            pl.col(TIMESTAMP).dt.date().cast(pl.Int32).alias(_DAY),
+        )
+        .unique()
+        .collect()
+    )
 
 
 def build_features(
@@ -651,7 +731,7 @@ def build_training_set(
     labels = build_labels(events, plan.cutoffs, definition)
     plan.warnings.extend(check_labels(labels))
     vocab = vocabulary(events, before=plan.as_of)
-    features, names, categorical = _features_plan(
+    features, names, categorical, fitted = _features_plan(
         events, customers, plan.cutoffs, definition, vocab
     )
     frame = (
@@ -659,7 +739,9 @@ def build_training_set(
         .select(CUSTOMER_ID, "cutoff", "label", *names)
         .collect()
     )
-    return FeatureSet(frame=frame, feature_names=names, categorical=categorical, plan=plan)
+    return FeatureSet(
+        frame=frame, feature_names=names, categorical=categorical, plan=plan, bgnbd=fitted
+    )
 
 
 def _is_zero_when_absent(name: str) -> bool:
@@ -675,12 +757,15 @@ def build_scoring_set(
     *,
     feature_names: Sequence[str] | None = None,
     categorical: Sequence[str] | None = None,
+    bgnbd_params: BgNbdParams | None = None,
 ) -> FeatureSet:
     """Features of today's customers (no label), as of ``as_of`` or the day after the data.
 
     Events on or after ``as_of`` are ignored. ``feature_names`` (and ``categorical``),
     e.g. from a saved model, force the columns: a count for an event type absent
     now is 0, any other missing feature is null, extra features are dropped.
+    ``bgnbd_params`` (a bundle's, fitted at its last cut-off) are used instead of a new
+    BG/NBD fit, so scoring reproduces the features the model was trained on.
     """
     plan: CutoffPlan | None
     try:
@@ -696,7 +781,9 @@ def build_scoring_set(
             raise DataError("error.features.no_events_to_score")
     past = events.filter(pl.col(TIMESTAMP) < to_datetime(as_of))
     vocab = vocabulary(past)
-    frame, names, cats = build_features_with_names(past, customers, [as_of], definition, vocab)
+    frame, names, cats = build_features_with_names(
+        past, customers, [as_of], definition, vocab, bgnbd_params
+    )
     if feature_names is not None:
         wanted = list(feature_names)
         wanted_cats = (

@@ -297,6 +297,37 @@ def _coupon(row: Row, lang: str) -> str:
     return f"Uses coupons on {_pct(share)} % of orders"
 
 
+def _still_buying(row: Row, lang: str) -> str:
+    alive = _num(row.get("bgnbd_p_alive"))
+    if alive is not None and alive < 0.5:
+        if lang == "zh":
+            return f"从购买频率和最近购买时间看，仍在购买的可能性只有 {_pct(alive)}%"
+        return f"Only a {_pct(alive)} % chance they still buy here, given how often and how recently they bought"
+    expected = _num(row.get("bgnbd_expected_purchases"))
+    shown = "?" if expected is None else f"{expected:.1f}"
+    if lang == "zh":
+        return f"按其购买模式，流失判定期内预计只购买 {shown} 次"
+    return f"Expected to buy on only {shown} days in the coming period, from their buying pattern"
+
+
+def _slope(kind: str, name: str) -> Phrase:
+    labels = {"orders": ("Weekly orders", "每周订单数"), "events": ("Weekly activity", "每周活动")}[
+        kind
+    ]
+
+    def phrase(row: Row, lang: str) -> str:
+        value = _num(row.get(name))
+        if value is not None and value < 0:
+            if lang == "zh":
+                return f"最近 12 周{labels[1]}持续下降（每周减少 {-value:.2f}）"
+            return f"{labels[0]} have been falling over the last 12 weeks ({value:.2f} a week)"
+        if lang == "zh":
+            return f"最近 12 周{labels[1]}没有增长"
+        return f"{labels[0]} did not grow over the last 12 weeks"
+
+    return phrase
+
+
 def _channel(row: Row, lang: str) -> str:
     main = row.get("main_channel")
     if main is None:
@@ -360,8 +391,22 @@ def _register(topic: str, phrase: Phrase, names: tuple[str, ...], *extra: str) -
 _register(
     "purchase_recency",
     _purchase_recency,
-    ("recency_days", "days_since_last_purchase", "gap_ratio", "gap_mean_days"),
+    (
+        "recency_days",
+        "days_since_last_purchase",
+        "gap_ratio",
+        "gap_mean_days",
+        "gap_survival",
+        "days_overdue",
+    ),
 )
+_register(
+    "still_buying",
+    _still_buying,
+    ("bgnbd_p_alive", "bgnbd_p_silent", "bgnbd_expected_purchases"),
+)
+_register("orders_slope", _slope("orders", "orders_slope_12w"), ("orders_slope_12w",))
+_register("events_slope", _slope("events", "events_slope_12w"), ("events_slope_12w",))
 _register("activity_recency", _activity_recency, ("days_since_last_event",), "recency_days")
 _register("active_days", _active_days, ("active_days_90d", "active_days_365d"))
 _register(

@@ -155,6 +155,8 @@ EN: dict[str, str] = {
     "error.baselines.not_trained": "The {name} baseline has not been trained yet.",
     "error.baselines.no_attributes": "The customer table has no usable attribute columns.",
     "error.baselines.missing_columns": "The data lacks the column(s) {names}.",
+    # bgnbd.py
+    "error.bgnbd.bad_params": "The saved BG/NBD parameters cannot be read ({error}).",
     # bands.py
     "error.bands.unknown_base_rate": "The churn rate of the training data is unknown, so risk bands are not set.",
     "error.bands.nobody_churned": "In the training data no customer churned, so there is nothing to compare risks with.",
@@ -356,6 +358,7 @@ ZH: dict[str, str] = {
     "error.baselines.not_trained": "{name} 基线模型尚未训练。",
     "error.baselines.no_attributes": "客户表中没有可用的属性列。",
     "error.baselines.missing_columns": "数据缺少列 {names}。",
+    "error.bgnbd.bad_params": "无法读取保存的 BG/NBD 参数（{error}）。",
     "error.bands.unknown_base_rate": "训练数据的流失率未知，无法划分风险等级。",
     "error.bands.nobody_churned": "训练数据中没有客户流失，无法比较风险高低。",
     "error.bands.everybody_churned": "训练数据中的客户全部流失，无法比较风险高低。",

@@ -137,3 +137,30 @@ def test_cutoff_sees_an_event_the_moment_before_it() -> None:
     row = after.filter(pl.col("customer_id") == "a").row(0, named=True)
     assert row["recency_days"] == 1.0
     assert not before.equals(after)
+
+
+def test_the_new_features_are_filled_and_see_the_past() -> None:
+    """BG/NBD (fitted at the cut-off) and the rhythm features exist in the frames the
+    property tests compare, so those tests cover them, and they react to past purchases."""
+    definition = ChurnDefinition()
+    before = build_features(BASE, CUSTOMERS, [C], definition)
+    new = [
+        "bgnbd_p_alive",
+        "bgnbd_p_silent",
+        "bgnbd_expected_purchases",
+        "gap_survival",
+        "days_overdue",
+        "orders_slope_12w",
+        "events_slope_12w",
+    ]
+    for name in new:
+        assert before.get_column(name).is_not_null().any(), name
+    extra = make_events(7, 3, MIDNIGHT - dt.timedelta(days=20), MIDNIGHT).with_columns(
+        pl.lit("b").alias("customer_id"), pl.lit("purchase").alias("event_type")
+    )
+    after = build_features(pl.concat([BASE, extra]), CUSTOMERS, [C], definition)
+    b_before = before.filter(pl.col("customer_id") == "b").select(new[:3] + new[5:6])
+    b_after = after.filter(pl.col("customer_id") == "b").select(new[:3] + new[5:6])
+    assert (b_before.row(0) != b_after.row(0)) and all(
+        x != y for x, y in zip(b_before.row(0), b_after.row(0), strict=True)
+    )

@@ -20,9 +20,12 @@ def sample_shop():
 def test_committed_sample_model_loads_and_belongs_to_the_sample_files() -> None:
     trained = load_model(SAMPLE_MODEL_DIR)
     assert trained.document["sample_fingerprint"] == sample_fingerprint(), REGENERATE
-    assert trained.metrics["model"]["roc_auc"] > max(
-        trained.metrics["recency"]["roc_auc"], trained.metrics["rfm_logistic"]["roc_auc"]
-    )
+    baselines = ("recency", "rfm_logistic", "bgnbd")
+    assert set(trained.metrics) == {"model", *baselines}
+    for name in baselines:
+        assert trained.metrics["model"]["roc_auc"] > trained.metrics[name]["roc_auc"] + 0.02, name
+        assert trained.metrics["model"]["log_loss"] < trained.metrics[name]["log_loss"], name
+    assert trained.bgnbd_params is not None  # scoring reuses the newest cut-off's fit
 
 
 def test_committed_sample_model_uses_todays_feature_list(sample_shop) -> None:

@@ -122,6 +122,21 @@ def test_events_result_shape(events_result) -> None:
     assert all(t["rows"] == 3 * 300 for t in result.trials)
 
 
+def test_bgnbd_baseline_joins_when_the_features_have_it() -> None:
+    fs = event_feature_set(per_cutoff=200, n_validation=3, seed=5)
+    # a stand-in for BG/NBD's expected purchases: falls with recency, rises with frequency
+    expected = (pl.col("frequency") + 0.5) / (1.0 + pl.col("recency_days") / 30.0)
+    fs.frame = fs.frame.with_columns(expected.alias("bgnbd_expected_purchases"))
+    result = train_on_feature_set(fs, CONFIG)
+    assert set(result.metrics) == {"model", "recency", "rfm_logistic", "bgnbd"}
+    assert result.eval_predictions.columns[-1] == "p_bgnbd"
+    p = result.eval_predictions.get_column("p_bgnbd").to_numpy()
+    assert np.all((p > 0) & (p < 1)) and 0.5 < result.metrics["bgnbd"]["roc_auc"] < 1.0
+    # all missing (no BG/NBD fit was possible): no such baseline
+    fs.frame = fs.frame.with_columns(pl.lit(None, pl.Float64).alias("bgnbd_expected_purchases"))
+    assert "bgnbd" not in train_on_feature_set(fs, CONFIG).metrics
+
+
 def test_cutoff_stats(events_result) -> None:
     fs, result, _ = events_result
     assert [s["cutoff"] for s in result.cutoff_stats] == [c.isoformat() for c in CUTOFFS]

@@ -1,0 +1,298 @@
+"""BG/NBD ("buy till you die"): has this customer silently left, and what will they buy?
+
+The beta-geometric / negative-binomial model of Fader, Hardie & Lee (2005, "Counting your
+customers the easy way"): while alive a customer buys at a Poisson rate λ ~ Gamma(r, α);
+after each purchase they leave for good with probability p ~ Beta(a, b). From a customer's
+repeat purchases ``x``, the time ``t_x`` from the first to the last purchase and the time
+``T`` from the first purchase to the cut-off, closed forms give
+
+* ``p_alive``: the probability the customer has not left yet;
+* ``expected``: the expected number of purchases in the next ``t`` (Gaussian hypergeometric
+  function ``2F1``);
+* ``p_silent``: the probability of no purchase at all in the next ``t``: a customer who has
+  left buys nothing, one who has not buys nothing with probability
+  ``((α + T) / (α + T + t)) ** (r + x)`` (dropping out only happens right after a purchase).
+
+Why a small scipy maximum-likelihood fit rather than a library: PyMC-Marketing's CLV models
+pull in PyMC, PyTensor and ArviZ (hundreds of MB, a C compiler at first use) for a model
+whose likelihood is four lines; ``lifetimes`` is archived. Four parameters, fitted on log
+scale with L-BFGS-B over the distinct ``(x, t_x, T)`` triples (a few thousand even for
+200,000 customers), take well under a second. A tiny ridge penalty on the log-parameters
+keeps the fit finite on small or degenerate shops (e.g. nobody bought twice).
+
+Time is in weeks (days / 7), as in the literature, so the parameters compare with
+published fits (CDNOW: r ≈ 0.243, α ≈ 4.41, a ≈ 0.793, b ≈ 2.43).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy.optimize import minimize
+from scipy.special import betaln, digamma, gammaln, hyp2f1
+
+from churnlab.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+DAYS_PER_UNIT = 7.0
+"""Time unit of the fit: one week."""
+MAX_FIT_CUSTOMERS = 50_000
+"""At most this many customers (a seeded sample) go into one fit; more barely move four parameters
+(the tests recover simulated parameters from 20,000 customers within 10-25 %)."""
+MIN_FIT_CUSTOMERS = 5
+"""Below this many customers no fit is tried (the features are then missing)."""
+PENALTY = 1e-5
+"""Ridge strength on the log-parameters, relative to the mean log-likelihood per customer."""
+_START = np.log([0.5, 5.0, 0.8, 2.5])  # r, alpha, a, b: near typical retail fits
+_BOUNDS = [(-10.0, 10.0)] * 4
+
+
+@dataclass(frozen=True)
+class BgNbdParams:
+    """The four fitted parameters (time unit: weeks). Plain floats, stored in bundles."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, float]) -> BgNbdParams:
+        try:
+            params = cls(*(float(data[k]) for k in ("r", "alpha", "a", "b")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError("error.bgnbd.bad_params", error=str(exc)) from exc
+        if not all(np.isfinite(v) and v > 0 for v in (params.r, params.alpha, params.a, params.b)):
+            raise ModelError("error.bgnbd.bad_params", error="parameters must be positive")
+        return params
+
+
+def _as_arrays(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, ...]:
+    x = np.asarray(x, dtype=np.float64)
+    t_x = np.asarray(t_x, dtype=np.float64)
+    T = np.asarray(T, dtype=np.float64)
+    return x, np.minimum(t_x, T), T
+
+
+def log_likelihood(
+    log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """Each customer's BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6)."""
+    r, alpha, a, b = np.exp(log_params)
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + x) - betaln(a, b)
+    a3 = -(r + x) * np.log(alpha + T)
+    repeat = x > 0
+    a4 = np.log(a) - np.log(np.maximum(b + x - 1.0, 1e-12)) - (r + x) * np.log(alpha + t_x)
+    return a1 + a2 + np.where(repeat, np.logaddexp(a3, np.where(repeat, a4, -np.inf)), a3)
+
+
+def gradient(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """d log-likelihood / d log-parameters, shape (4, customers): lets L-BFGS-B take
+    exact steps instead of five likelihood evaluations per step."""
+    r, alpha, a, b = np.exp(log_params)
+    repeat = x > 0
+    a3 = -(r + x) * np.log(alpha + T)
+    a4 = np.log(a) - np.log(np.maximum(b + x - 1.0, 1e-12)) - (r + x) * np.log(alpha + t_x)
+    # share of the "left after the last purchase" branch in the likelihood (0 without repeats)
+    w4 = np.where(repeat, 1.0 / (1.0 + np.exp(np.clip(a3 - a4, -700.0, 700.0))), 0.0)
+    w3 = 1.0 - w4
+    d_r = (
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - w3 * np.log(alpha + T)
+        - w4 * np.log(alpha + t_x)
+    )
+    d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + t_x)
+    common = digamma(a + b) - digamma(a + b + x)
+    d_a = common + w4 / a
+    d_b = (
+        common
+        + digamma(b + x)
+        - digamma(b)
+        - np.where(repeat, w4 / np.maximum(b + x - 1.0, 1e-12), 0.0)
+    )
+    return np.vstack([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
+
+
+def fit(
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    *,
+    max_customers: int = MAX_FIT_CUSTOMERS,
+    seed: int = 0,
+) -> BgNbdParams | None:
+    """Maximum-likelihood parameters, or None when the data cannot support a fit.
+
+    ``x`` repeat purchases, ``t_x`` and ``T`` in weeks, one entry per customer, in a fixed
+    order (the caller sorts by customer) so that the seeded sample is reproducible.
+    """
+    x, t_x, T = _as_arrays(x, t_x, T)
+    ok = np.isfinite(x) & np.isfinite(t_x) & np.isfinite(T) & (x >= 0) & (T > 0)
+    x, t_x, T = x[ok], t_x[ok], T[ok]
+    if len(x) < MIN_FIT_CUSTOMERS:
+        return None
+    if len(x) > max_customers:
+        keep = np.sort(np.random.default_rng(seed).permutation(len(x))[:max_customers])
+        x, t_x, T = x[keep], t_x[keep], T[keep]
+    # Customers with the same (x, t_x, T) have the same likelihood: fit on distinct triples.
+    triples, counts = np.unique(np.column_stack([x, t_x, T]), axis=0, return_counts=True)
+    ux, ut, uT = triples[:, 0], triples[:, 1], triples[:, 2]
+    weights = counts / counts.sum()
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        ll = float(weights @ log_likelihood(theta, ux, ut, uT))
+        grad = gradient(theta, ux, ut, uT) @ weights
+        return -ll + PENALTY * float(theta @ theta), -grad + 2.0 * PENALTY * theta
+
+    result = minimize(objective, _START, method="L-BFGS-B", jac=True, bounds=_BOUNDS)
+    if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
+        logger.info("BG/NBD fit failed: %s", result.message)
+        return None
+    r, alpha, a, b = (float(v) for v in np.exp(result.x))
+    return BgNbdParams(r=r, alpha=alpha, a=a, b=b)
+
+
+def _odds_left(params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Odds that a customer has left: 0 without repeat purchases (no chance to leave yet)."""
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    log_odds = (
+        np.log(a)
+        - np.log(np.maximum(b + x - 1.0, 1e-12))
+        + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+    )
+    return np.where(x > 0, np.exp(np.minimum(log_odds, 700.0)), 0.0)
+
+
+def p_alive(params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """P(the customer is still active | x, t_x, T)."""
+    x, t_x, T = _as_arrays(x, t_x, T)
+    return 1.0 / (1.0 + _odds_left(params, x, t_x, T))
+
+
+def p_silent(
+    params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, t: float
+) -> np.ndarray:
+    """P(no purchase in the next ``t`` | x, t_x, T)."""
+    x, t_x, T = _as_arrays(x, t_x, T)
+    alive = p_alive(params, x, t_x, T)
+    quiet = np.exp((params.r + x) * (np.log(params.alpha + T) - np.log(params.alpha + T + t)))
+    return (1.0 - alive) + alive * quiet
+
+
+def expected_purchases(
+    params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, t: float
+) -> np.ndarray:
+    """E[purchases in the next ``t`` | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10).
+
+    Where ``2F1`` cannot be evaluated (huge ``x``, ``a`` close to 1) the rate of a
+    customer who stays for the whole period, times ``p_alive``, stands in.
+    """
+    x, t_x, T = _as_arrays(x, t_x, T)
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    alive = p_alive(params, x, t_x, T)
+    z = t / (alpha + T + t)
+    with np.errstate(all="ignore"):
+        ratio = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
+        inner = 1.0 - ratio * hyp2f1(r + x, b + x, a + b + x - 1.0, z)
+        value = (a + b + x - 1.0) / (a - 1.0) * inner * alive
+    simple = alive * (r + x) / (alpha + T) * t
+    good = np.isfinite(value) & (value >= 0) & (abs(a - 1.0) > 1e-6)
+    return np.where(good, value, simple)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Per-customer BG/NBD inputs at one cut-off, in weeks."""
+
+    x: np.ndarray
+    t_x: np.ndarray
+    T: np.ndarray
+
+
+def summary_from_days(
+    first_day: np.ndarray, last_day: np.ndarray, active_days: np.ndarray, cutoff_day: int
+) -> Summary:
+    """Inputs from day numbers: first and last qualifying day, distinct qualifying days.
+
+    ``x`` counts repeat *days* (several orders on one day are one transaction, as in the
+    literature and the ``frequency`` feature); T runs from the first day to the cut-off.
+    """
+    first = np.asarray(first_day, dtype=np.float64)
+    last = np.asarray(last_day, dtype=np.float64)
+    x = np.asarray(active_days, dtype=np.float64) - 1.0
+    return Summary(
+        x=np.maximum(x, 0.0),
+        t_x=(last - first) / DAYS_PER_UNIT,
+        T=(cutoff_day - first) / DAYS_PER_UNIT,
+    )
+
+
+FEATURES: tuple[str, ...] = ("bgnbd_p_alive", "bgnbd_p_silent", "bgnbd_expected_purchases")
+"""The feature columns BG/NBD adds at each cut-off (missing when no fit was possible)."""
+
+
+def cutoff_features(
+    active_days: pl.DataFrame,
+    cutoff_day: int,
+    horizon_days: int,
+    params: BgNbdParams | None = None,
+    seed: int = 0,
+    since_day: int | None = None,
+) -> tuple[pl.DataFrame, BgNbdParams | None]:
+    """BG/NBD features of every customer with a qualifying day before ``cutoff_day``
+    (and on or after ``since_day``, when given: the cut-off's population).
+
+    ``active_days`` has one row per customer (``customer_id``) and qualifying day (``_day``,
+    days since 1970-01-01). Only days strictly before the cut-off are read. The parameters
+    are fitted on those customers (sorted by id, a seeded sample when many) unless given,
+    e.g. from a bundle at scoring time. Returns the features and the parameters used.
+    """
+    summary = (
+        active_days.lazy()
+        .filter(pl.col("_day") < cutoff_day)
+        .group_by("customer_id")
+        .agg(
+            pl.col("_day").min().alias("_first"),
+            pl.col("_day").max().alias("_last"),
+            pl.len().alias("_n"),
+        )
+        .sort("customer_id")
+        .collect()
+    )
+    s = summary_from_days(
+        summary.get_column("_first").to_numpy(),
+        summary.get_column("_last").to_numpy(),
+        summary.get_column("_n").to_numpy(),
+        cutoff_day,
+    )
+    if params is None:
+        params = fit(s.x, s.t_x, s.T, seed=seed)
+    if since_day is not None:  # the fit used everyone; features only for the population
+        keep = summary.get_column("_last").to_numpy() >= since_day
+        summary = summary.filter(pl.Series(keep))
+        s = Summary(x=s.x[keep], t_x=s.t_x[keep], T=s.T[keep])
+    ids = summary.get_column("customer_id")
+    if params is None:
+        empty = [pl.lit(None, pl.Float64).alias(name) for name in FEATURES]
+        return pl.DataFrame({"customer_id": ids}).with_columns(empty), None
+    t = horizon_days / DAYS_PER_UNIT
+    frame = pl.DataFrame(
+        {
+            "customer_id": ids,
+            "bgnbd_p_alive": p_alive(params, s.x, s.t_x, s.T),
+            "bgnbd_p_silent": p_silent(params, s.x, s.t_x, s.T, t),
+            "bgnbd_expected_purchases": expected_purchases(params, s.x, s.t_x, s.T, t),
+        },
+        schema={"customer_id": pl.String, **{name: pl.Float64 for name in FEATURES}},
+    )
+    return frame, params
