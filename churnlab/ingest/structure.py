@@ -109,10 +109,12 @@ def profile_ids(
     """Measure every candidate id column (and how they nest) on one sample of rows."""
     if not columns:
         return {}
-    data = {c: _key(frame[c]) for c in columns}
+    # sample the rows first: keying every value of a 10M-row log as text would cost seconds
+    picked = frame.select(columns)
     if times is not None:
-        data["__t"] = times.cast(pl.Datetime("us"))
-    sample = _sample(pl.DataFrame(data))
+        picked = picked.with_columns(times.cast(pl.Datetime("us")).alias("__t"))
+    picked = _sample(picked)
+    sample = picked.with_columns([_key(picked[c]).alias(c) for c in columns])
     profiles: dict[str, IdProfile] = {}
     for column in columns:
         values = sample[column].drop_nulls()
