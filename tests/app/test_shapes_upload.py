@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import PAGES, assert_clean, new_app
@@ -17,6 +18,7 @@ EXPECTED = {
 }
 MIME = {
     ".csv": "text/csv",
+    ".txt": "text/plain",
     ".tsv": "text/tab-separated-values",
     ".parquet": "application/octet-stream",
 }
@@ -52,6 +54,9 @@ def chosen(at: AppTest, index: int, role: str) -> str:
     return boxes[0].value
 
 
+SINGLE_FILE_SHAPES = [name for name, s in EXPECTED.items() if len(s["files"]) == 1 and "roles" in s]
+
+
 def test_structural_shapes_show_their_detected_roles() -> None:
     names = ["grocery", "click_sessions", "headerless"]
     at = upload(data_page(), names)
@@ -61,6 +66,17 @@ def test_structural_shapes_show_their_detected_roles() -> None:
     for index, name in enumerate(names):
         for role, column in EXPECTED[name]["roles"].items():
             assert chosen(at, index, role) == column, (name, role)
+
+
+@pytest.mark.parametrize("name", SINGLE_FILE_SHAPES)
+def test_every_shape_uploads_with_its_roles(name: str) -> None:
+    at = upload(data_page(), [name])
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 0, [e.value for e in at.error]
+    kind = {"events": "Event log", "customers": "Customer table"}[EXPECTED[name]["kind"]]
+    assert [m.value for m in at.metric if m.label == "Kind"] == [kind]
+    for role, column in EXPECTED[name]["roles"].items():
+        assert chosen(at, 0, role) == column, (name, role)
 
 
 def test_low_confidence_customer_shows_a_warning() -> None:
