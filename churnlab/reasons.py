@@ -150,6 +150,8 @@ def _frequency(row: Row, lang: str) -> str:
         window = "365" if _num(row.get("orders_365d")) is not None else "180"
         if lang == "zh":
             return f"最近 {window} 天只下了 {_int(orders)} 单"
+        if _int(orders) == "1":
+            return f"Only 1 order in the last {window} days"
         return f"Only {_int(orders)} orders in the last {window} days"
     if lang == "zh":
         return f"回看期内只有 {_int(row.get('frequency'))} 天有购买"
@@ -160,7 +162,8 @@ def _orders_recent(row: Row, lang: str) -> str:
     value = row.get("orders_30d")
     if lang == "zh":
         return f"最近 30 天下了 {_int(value)} 单"
-    return f"{_int(value)} orders in the last 30 days"
+    noun = "order" if _int(value) == "1" else "orders"
+    return f"{_int(value)} {noun} in the last 30 days"
 
 
 def _spend(row: Row, lang: str) -> str:

@@ -28,6 +28,7 @@ from tests.conftest import CORPUS
 
 SHAPES = CORPUS / "shapes"
 EXPECTED: list[dict] = json.loads((SHAPES / "expected.json").read_text(encoding="utf-8"))["shapes"]
+SHAPES_BY_NAME = {s["name"]: s for s in EXPECTED}
 BY_NAME = {s["name"]: s for s in EXPECTED}
 SINGLE = [s for s in EXPECTED if s["kind"] != "relational"]
 RELATIONAL = [s for s in EXPECTED if s["kind"] == "relational"]
@@ -362,3 +363,20 @@ def test_unnamed_codes_are_guessed_by_frequency_and_said_so() -> None:
     most, rarest = max(counts, key=counts.get), min(counts, key=counts.get)
     assert mapping.event_codes == {most: "view", rarest: "purchase"}
     assert not mapping.codes_named
+
+
+def test_relational_export_trains_and_scores_the_persons(tmp_path, capsys) -> None:
+    """Scoring joins the files as training did: one row per person (customer_unique_id)."""
+    shape = SHAPES_BY_NAME["marketplace"]
+    files = [SHAPES / f for f in shape["files"]]
+    out = tmp_path / "bundle"
+    code, _stdout, err = run_cli(capsys, "train", *files, "--out", out, *FAST)
+    assert code == 0, err
+    listed = tmp_path / "list.csv"
+    code, _stdout, err = run_cli(capsys, "score", out, *files, "--out", listed)
+    assert code == 0, err
+    scored = pl.read_csv(listed, infer_schema_length=0)
+    persons = set(pl.read_csv(SHAPES / "marketplace" / "customers.csv")["customer_unique_id"])
+    assert scored.height > 0
+    assert set(scored["customer_id"]) <= persons
+    assert scored["customer_id"].n_unique() == scored.height
