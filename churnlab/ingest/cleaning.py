@@ -26,7 +26,9 @@ from churnlab.ingest.mapping import (
     normalise_labels,
 )
 from churnlab.ingest.parsing import (
+    DateParse,
     clean_ids,
+    fast_datetimes,
     number_share,
     parse_datetimes,
     parse_numbers,
@@ -53,6 +55,8 @@ EVENT_COLUMNS = (
     schema.CHANNEL,
     schema.COUPON,
     schema.RATING,
+    schema.REVIEW_TEXT,
+    schema.SERVICE_TEXT,
 )
 
 
@@ -106,6 +110,10 @@ def _parse_distinct(series: pl.Series, parse: Callable[[pl.Series], Any]) -> Any
     (quantities, prices, order times), and parsing text is the costly step."""
     if series.len() < _DISTINCT_FROM or series.dtype != pl.String:
         return parse(series)  # typed columns (Parquet, Excel) need no text parsing
+    if parse is parse_datetimes:
+        quick = fast_datetimes(series)  # plain ISO text: Polars alone, no distinct pass
+        if quick is not None:
+            return quick
     distinct = series.unique()
     if distinct.len() > series.len() // 2:
         return parse(series)
@@ -115,6 +123,14 @@ def _parse_distinct(series: pl.Series, parse: Callable[[pl.Series], Any]) -> Any
     )
     failed = int((values.is_null() & ~_is_empty(series)).sum())
     return replace(result, values=values, n_failed=failed)
+
+
+def parse_times(raw: RawTable, column: str) -> DateParse:
+    """The time column parsed as cleaning parses it; role detection's parse when it kept one."""
+    remembered = raw.recall_parse(column)
+    if remembered is not None:
+        return remembered
+    return _parse_distinct(raw.frame[column], parse_datetimes)
 
 
 def _ids(series: pl.Series) -> pl.Series:
@@ -214,7 +230,7 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
     data: dict[str, pl.Series] = {}
     data[schema.CUSTOMER_ID] = _ids(source[roles[schema.CUSTOMER_ID]]).alias(schema.CUSTOMER_ID)
     raw_time = source[roles[schema.TIMESTAMP]]
-    parsed = _parse_distinct(raw_time, parse_datetimes)
+    parsed = parse_times(raw, roles[schema.TIMESTAMP])
     data[schema.TIMESTAMP] = _naive_datetime(parsed.values).alias(schema.TIMESTAMP)
     if parsed.detected:
         report.notes.append(
@@ -302,6 +318,10 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
                 lowered = values.str.to_lowercase().is_in(_NO_COUPON).fill_null(False)
                 values = pl.select(pl.when(lowered).then(None).otherwise(values)).to_series()
             data[role] = values.alias(role)
+    for role in schema.TEXT_ROLES:
+        if role in roles:
+            data[role] = _text(source[roles[role]]).alias(role)
+            report.notes.append(_text_languages(data[role], roles[role], role))
 
     frame = pl.DataFrame([data[c] for c in EVENT_COLUMNS if c in data])
 
@@ -327,6 +347,24 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         (report.problems if _share(missing_ids, n) > 0.5 else report.warnings).append(message)
     _describe_events(frame, report)
     return frame
+
+
+def _text_languages(texts: pl.Series, column: str, role: str) -> Message:
+    """Which languages a text column is written in: only Chinese and English are scored."""
+    from churnlab.text_signals import languages
+
+    distinct = texts.drop_nulls().value_counts()
+    found = languages(distinct[distinct.columns[0]])
+    counts = distinct["count"]
+    total = max(int(counts.sum()), 1)
+    share = {
+        lang: round(100 * int(counts.filter(found == lang).sum()) / total) for lang in ("zh", "en")
+    }
+    return Message(
+        f"quality.note.text_column.{role}",
+        {"column": column, "zh": share["zh"], "en": share["en"],
+         "other": 100 - share["zh"] - share["en"]},  # fmt: skip
+    )
 
 
 def _describe_events(frame: pl.DataFrame, report: QualityReport) -> None:

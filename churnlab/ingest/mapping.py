@@ -108,6 +108,19 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "优惠券金额",
         "红包", "店铺优惠",
     ),
+    schema.REVIEW_TEXT: (
+        "reviewtext", "review", "reviews", "reviewcontent", "reviewbody", "reviewcomment",
+        "comment", "comments", "commenttext", "feedback", "feedbacktext", "reviewdetail",
+        "评价内容", "评论", "评论内容", "评价", "买家评价", "评价详情", "追评", "追加评论",
+        "评语", "用户评价",
+    ),
+    schema.SERVICE_TEXT: (
+        "servicetext", "message", "messages", "servicemessage", "servicenote", "servicenotes",
+        "chat", "chattext", "chatmessage", "ticketmessage", "tickettext", "ticketbody",
+        "complaint", "complainttext", "supportmessage", "supporttext", "inquirytext",
+        "客服记录", "客服消息", "客服内容", "聊天记录", "投诉内容", "咨询内容", "留言",
+        "买家留言", "售后原因", "投诉", "咨询",
+    ),
     schema.LABEL: (
         "churn", "churned", "ischurn", "ischurned", "exited", "attrition", "attritionflag",
         "churnflag", "churnlabel", "haschurned", "流失", "是否流失", "已流失", "流失标记",
@@ -157,6 +170,12 @@ _CONTAINS: dict[str, tuple[str, ...]] = {
     ),
     schema.COUPON: (
         "coupon", "voucher", "promo", "优惠",
+    ),
+    schema.REVIEW_TEXT: (
+        "review", "comment", "feedback", "评价", "评论",
+    ),
+    schema.SERVICE_TEXT: (
+        "message", "chat", "complaint", "客服", "留言", "投诉", "咨询",
     ),
     schema.LABEL: (
         "churn", "attrition", "流失",
@@ -251,6 +270,9 @@ def normalise_name(name: str) -> str:
 
 def _value_key(value: str) -> str:
     return _NAME_JUNK.sub("", value.strip().lower())
+
+
+_DISTINCT_FROM = 20_000  # from this many rows, normalise distinct values and map them back
 
 
 def _strings(series: pl.Series) -> pl.Series:
@@ -535,7 +557,15 @@ def name_event_codes(mapping: Mapping, codes: dict[str, str]) -> Mapping:
 def normalise_event_types(series: pl.Series, codes: dict[str, str] | None = None) -> pl.Series:
     """Map English and Chinese event words to canonical types; unknown ones kept lower-case.
 
-    ``codes`` names coded types (``{"1": "view", "4": "purchase"}``) before the words."""
+    ``codes`` names coded types (``{"1": "view", "4": "purchase"}``) before the words.
+    A long column is normalised once per distinct value (a log has a handful of types)."""
+    if series.len() >= _DISTINCT_FROM:
+        distinct = series.unique()
+        if distinct.len() <= series.len() // 2:
+            named = normalise_event_types(distinct, codes)
+            return series.replace_strict(
+                distinct, named, default=None, return_dtype=pl.String
+            ).alias(series.name)
     cleaned = _strings(series).str.to_lowercase()
     distinct = cleaned.drop_nulls().unique().to_list()
     coded = {str(k).strip().lower(): v for k, v in (codes or {}).items()}

@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,19 @@ class RawTable:
     @property
     def columns(self) -> list[str]:
         return list(self.frame.columns)
+
+    def remember_parse(self, column: str, parsed: Any) -> None:
+        """Keep a column's parse (role detection parses the time column; cleaning then reuses
+        it instead of parsing it again). Tied to this very frame: a new frame forgets it."""
+        parses = self.__dict__.setdefault("_parses", {})
+        parses[column] = (weakref.ref(self.frame), parsed)
+
+    def recall_parse(self, column: str) -> Any | None:
+        """The parse remembered for ``column`` of this frame (once), or None."""
+        entry = self.__dict__.get("_parses", {}).pop(column, None)
+        if entry is None or entry[0]() is not self.frame:
+            return None
+        return entry[1]
 
 
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab", ".dat", ".psv", ""}

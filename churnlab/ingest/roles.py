@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -408,13 +407,21 @@ def choose_roles(raw: RawTable) -> RoleChoice:
                 MEDIUM, Message("quality.evidence.event_values", {"column": event_col})
             )
         taken.add(event_col)
+    # what customers wrote, before ids: a column of reviews is never an id
+    for role, (column, conf) in _choose_texts(raw, scores, taken, event_col, notes).items():
+        roles[role] = column
+        confidence[role] = conf
+        taken.add(column)
 
     candidates = _id_candidates(raw, taken, scores)
     times = None
     if time_col is not None:
-        from churnlab.ingest.parsing import parse_datetimes
+        from churnlab.ingest.cleaning import parse_times
 
-        times = _parse_time_column(frame[time_col], parse_datetimes)
+        # parsed once, as cleaning parses it, and kept on the table for cleaning to reuse
+        parsed = parse_times(raw, time_col)
+        raw.remember_parse(time_col, parsed)
+        times = parsed.values
     profiles = profile_ids(frame, candidates, times)
     many_rows_per_id = any(not p.unique for p in profiles.values())
     events = time_col is not None and many_rows_per_id
@@ -423,17 +430,101 @@ def choose_roles(raw: RawTable) -> RoleChoice:
     return RoleChoice(roles=roles, confidence=confidence, notes=notes, profiles=profiles)
 
 
-def _parse_time_column(series: pl.Series, parse: Callable[[pl.Series], Any]) -> pl.Series:
-    """Times for the structure measures, parsing each distinct value once."""
-    distinct = series.unique()
-    if distinct.len() < series.len() // 2:
-        table = pl.DataFrame({"v": distinct, "t": parse(distinct).values})
-        return (
-            pl.DataFrame({"v": series})
-            .join(table, on="v", how="left", maintain_order="left")["t"]
-            .alias(series.name)
+# --------------------------------------------------------------------------- free text
+
+# Parts of a name that rule a column out as free text found by its values (names, titles,
+# addresses and product descriptions are long varied strings too, but not what customers say).
+_NOT_TEXT = (
+    "name", "title", "desc", "address", "addr", "email", "mail", "phone", "tel", "url",
+    "link", "sku", "product", "item", "goods", "city", "street", "remark", "备注", "标题",
+    "名称", "描述", "地址", "电话", "手机", "邮箱", "商品", "宝贝", "链接", "昵称", "城市",
+)  # fmt: skip
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+_TEXT_DISTINCT = 0.3  # free text by values: at least this share of the values distinct
+
+
+def looks_like_text(series: pl.Series, named: bool) -> bool:
+    """Long, varied strings with words in them: what customers wrote. Dates, numbers, ids and
+    codes (one token without spaces), and a few repeated labels (categories) are not."""
+    from churnlab.ingest.parsing import datetime_share, number_share
+
+    if series.dtype != pl.String:
+        return False
+    values = series.drop_nulls()
+    if values.len() == 0:
+        return False
+    step = max(values.len() // _TIME_SAMPLE, 1)
+    sample = values.gather_every(step).head(_TIME_SAMPLE).str.strip_chars()
+    sample = sample.filter(sample.str.len_chars() > 0)
+    if sample.len() == 0 or sample.n_unique() < 2:
+        return False
+    if datetime_share(sample, 500) >= 0.5 or number_share(sample, 500) >= 0.5:
+        return False
+    tokens = float(sample.str.contains(r"^[\x21-\x7e]+$").mean() or 0.0)  # type: ignore[arg-type]
+    if tokens > (0.5 if named else 0.2):
+        return False
+    chinese = sample.str.count_matches(_CJK) >= 2
+    wordy = float((sample.str.contains(r"[A-Za-z]\s+[A-Za-z]") | chinese).mean() or 0.0)  # type: ignore[arg-type]
+    if named:
+        return wordy >= 0.3
+    length = float(sample.str.len_chars().mean() or 0.0)  # type: ignore[arg-type]
+    long_enough = length >= (6 if float(chinese.mean() or 0.0) >= 0.5 else 12)  # type: ignore[arg-type]
+    if not long_enough or wordy < 0.5 or sample.n_unique() < max(10, _TEXT_DISTINCT * sample.len()):
+        return False
+    return values.n_unique() >= _TEXT_DISTINCT * values.len()
+
+
+def _choose_texts(
+    raw: RawTable,
+    scores: dict[str, dict[str, float]],
+    taken: set[str],
+    event_col: str | None,
+    notes: list[Message],
+) -> dict[str, tuple[str, RoleConfidence]]:
+    """Review and service text columns: by name (and text values), else the one column of
+    free text found by its values alone (service messages when its rows are service events)."""
+    frame = raw.frame
+    chosen: dict[str, tuple[str, RoleConfidence]] = {}
+    used = set(taken)
+    ranked = sorted(
+        (
+            (score, -frame.columns.index(column), role, column)
+            for role in schema.TEXT_ROLES
+            for column, score in scores.get(role, {}).items()
+        ),
+        reverse=True,
+    )
+    for score, _pos, role, column in ranked:
+        if role in chosen or column in used:
+            continue
+        others = max(
+            (s.get(column, 0.0) for r, s in scores.items() if r not in schema.TEXT_ROLES),
+            default=0.0,
         )
-    return parse(series).values
+        if others > score or not looks_like_text(frame[column], named=True):
+            continue
+        chosen[role] = (column, _name_confidence(column, score, role))
+        used.add(column)
+    if chosen:
+        return chosen
+    named = {c for s in scores.values() for c in s}
+    for column in frame.columns:
+        if column in used or column in named:
+            continue
+        if any(word in names.normalise_name(column) for word in _NOT_TEXT):
+            continue
+        if not looks_like_text(frame[column], named=False):
+            continue
+        role = schema.REVIEW_TEXT
+        if event_col is not None:
+            written = frame.filter(pl.col(column).is_not_null())[event_col]
+            types = names.normalise_event_types(written).drop_nulls()
+            if types.len() and float((types == schema.SERVICE).mean() or 0.0) > 0.5:  # type: ignore[arg-type]
+                role = schema.SERVICE_TEXT
+        notes.append(Message("quality.note.text_from_values", {"column": column}))
+        evidence = Message("quality.evidence.text_values", {"column": column})
+        return {role: (column, RoleConfidence(MEDIUM, evidence))}
+    return chosen
 
 
 def _fits_measure(series: pl.Series, role: str) -> bool:
@@ -584,10 +675,16 @@ def _assign_ids(
             confidence[role] = _name_confidence(named, scores[role][named], role)
             used.add(named)
     if events and customer is not None and schema.PRODUCT_ID not in roles:
+        person = profiles.get(customer)
         shared = [
             p
             for c, p in profiles.items()
-            if c not in used and p.recurs and p.distinct >= 20 and not p.unique
+            if c not in used
+            and p.recurs
+            and p.distinct >= 20
+            and not p.unique
+            # one value per customer is an attribute of the customer (zip code, city), not a product
+            and (person is None or person.determines.get(c, 0.0) < 0.95)
         ]
         if shared:
             product = max(shared, key=lambda p: p.distinct)

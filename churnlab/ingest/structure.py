@@ -39,6 +39,8 @@ class IdProfile:
     one_clock: float | None = None  # share of repeated values always at one time of day
     contiguity: float | None = None  # median share of the days between first and last seen
     nests_in: dict[str, float] = field(default_factory=dict)  # other column -> share
+    # the same share for every other column, also one with as many values (a 1:1 attribute)
+    determines: dict[str, float] = field(default_factory=dict)
 
     @property
     def rows_per_value(self) -> float:
@@ -216,6 +218,7 @@ def _measure_nesting(sample: pl.DataFrame, profiles: dict[str, IdProfile]) -> No
             if filled.height == 0:
                 continue
             share = float((filled[other] == 1).mean())  # type: ignore[arg-type]
+            profiles[child].determines[other] = share
             # nesting inside a column with as many values is no nesting (a 1:1 rename)
             if profiles[other].distinct < profiles[child].distinct:
                 profiles[child].nests_in[other] = share

@@ -380,3 +380,19 @@ def test_relational_export_trains_and_scores_the_persons(tmp_path, capsys) -> No
     assert scored.height > 0
     assert set(scored["customer_id"]) <= persons
     assert scored["customer_id"].n_unique() == scored.height
+
+
+def test_a_flat_export_with_a_person_id_and_customer_attributes() -> None:
+    """Orders already joined with customers in one file: the person id is the customer, and
+    an attribute with one value per customer (zip code, city) is never a product."""
+    folder = SHAPES / "marketplace"
+    orders = pl.read_csv(folder / "orders.csv", infer_schema_length=0)
+    customers = pl.read_csv(folder / "customers.csv", infer_schema_length=0)
+    flat = orders.join(customers, on="customer_id")
+    raw = RawTable(frame=flat, source="flat.csv", format="csv", rows=flat.height)
+    mapping = detect_mapping(raw)
+    assert mapping.kind == "events"
+    assert mapping.roles["customer_id"] == "customer_unique_id"
+    assert mapping.roles["order_id"] == "order_id"
+    assert "product_id" not in mapping.roles
+    assert "category" not in mapping.roles
