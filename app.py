@@ -23,6 +23,7 @@ navigation = st.navigation(
         ],
         tr("nav.group.operate"): [
             st.Page("pages/score_new.py", title=tr("nav.score_new"), icon="🗓️"),
+            st.Page("pages/campaign_results.py", title=tr("nav.campaign_results"), icon="🧪"),
         ],
     }
 )

@@ -2,4 +2,5 @@
 
 from churnlab.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when Dask's worker processes import it (spawn)
+    raise SystemExit(main())

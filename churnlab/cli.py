@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument(
         "--with-model",
         action="store_true",
-        help="also train the app's sample model into OUT/model (for sample_data/)",
+        help="also train the app's sample model into OUT/model and score its past campaign "
+        "into OUT/campaign (for sample_data/)",
     )
     sample.set_defaults(run=_run_sample)
 
@@ -101,7 +102,16 @@ def _run_sample(args: argparse.Namespace) -> int:
         from churnlab.ingest.loading import load_files
         from churnlab.pipeline import write_sample_model
 
-        print(write_sample_model(load_files(paths), Path(args.out) / "model", paths))
+        shop = load_files(paths)
+        model_dir = write_sample_model(shop, Path(args.out) / "model", paths)
+        print(model_dir)
+        # the past campaign with a known effect is scored by this model: regenerate it too
+        from churnlab.pipeline import load_model
+        from churnlab.sample_campaign import write_sample_campaign
+
+        trained = load_model(model_dir)
+        for path in write_sample_campaign(Path(args.out) / "campaign", shop, trained):
+            print(path)
     return EXIT_OK
 
 

@@ -61,6 +61,10 @@ class TrainingConfig:
     little on most shops, so the budget is short by default."""
     max_trials: int = 16
     """At most this many parameter sets are tried."""
+    tuning_patience: int = 3
+    """The search stops when this many trials in a row (after the defaults) have not improved
+    the best validation log loss by more than 0.5 %: later trials only tie, and the parsimony
+    rule picks among ties anyway. Deterministic, unlike the time budget."""
     max_tuning_rows: int = 100_000
     """Tuning runs on a customer sample of at most this many rows."""
     max_fit_rows: int = 300_000
@@ -127,6 +131,12 @@ class CampaignConfig:
     """Contact only customers with at least this churn probability."""
     currency: str = "¥"
     """Currency sign used in summaries and exports."""
+    control_share: float = 0.10
+    """Share of the selected customers held back as a control group (not contacted), per risk
+    band, so that the campaign's effect can be measured afterwards (churnlab/holdout.py)."""
+    stale_auc_drop: float = 0.05
+    """Campaign results warn "retrain" when the realised ROC AUC of last campaign's scores falls
+    this much below the out-of-time AUC the model reported at training."""
 
     def validate(self) -> CampaignConfig:
         if not 0 < self.margin <= 1:
@@ -143,6 +153,8 @@ class CampaignConfig:
             raise ConfigError("error.config.min_risk")
         if not 1 <= self.value_days <= 3650:
             raise ConfigError("error.config.value_days")
+        if not 0 <= self.control_share <= 0.9:
+            raise ConfigError("error.config.control_share", share=self.control_share)
         return self
 
 

@@ -225,8 +225,12 @@ def render_report_html(
     plan: CampaignPlan | None = None,
     lang: str = "en",
     title: str | None = None,
+    results: Any = None,
 ) -> str:
-    """The whole report as one self-contained HTML document."""
+    """The whole report as one self-contained HTML document.
+
+    ``results`` (``churnlab.results.CampaignResults``) adds the campaign-results section.
+    """
     t = i18n.t
     facts = report_facts(trained, scored, plan, lang)
     esc = html.escape
@@ -289,6 +293,10 @@ def render_report_html(
     if plan is not None:
         parts.append(f"<h2>{esc(t('report.section.plan', lang))}</h2>")
         parts.append(_plan_table(plan, lang))
+    if results is not None:
+        from churnlab.results_report import results_section_html
+
+        parts.append(results_section_html(results, lang))
     parts.append(f'<p class="meta">{esc(t("report.footer", lang))}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -48,6 +48,7 @@ from churnlab.pipeline import (
 )
 from churnlab.results import CampaignResults, measure
 from churnlab.sample import sample_paths
+from churnlab.uplift import UpliftModel, fit_uplift
 
 log = logging.getLogger("churnlab.app")
 
@@ -61,6 +62,8 @@ MODEL_KEY = "model_key"  # content key of USER_MODEL's training data + definitio
 AS_OF = "as_of"
 NOTICE = "notice"  # a message key to show once after a rerun (e.g. "model trained")
 MEASURED = "measured_save_rate"  # results.planner_save_rate() applied to the planner, or None
+UPLIFT = "uplift_model"  # uplift.UpliftModel the planner ranks by, or None
+RESULTS = "campaign_results"  # the CampaignResults last shown on Campaign results, or None
 
 SAMPLE_KEY = "sample"
 
@@ -120,6 +123,8 @@ def init_state() -> None:
         MODEL_KEY: None,
         AS_OF: None,
         MEASURED: None,
+        UPLIFT: None,
+        RESULTS: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -366,6 +371,28 @@ def sample_campaign_results() -> CampaignResults:
     campaign_path, export_path = sample_campaign_paths()
     shop = combine([load_table(export_path)], source=SAMPLE_KEY)
     return measure(read_campaign(campaign_path), shop.events)
+
+
+def latest_results() -> CampaignResults | None:
+    """Results for the report: the ones last shown on Campaign results, else the sample's."""
+    results = st.session_state.get(RESULTS)
+    if results is None and using_sample():
+        try:
+            results = sample_campaign_results()
+        except ChurnlabError:
+            log.warning("the sample campaign cannot be measured")
+    return results
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _uplift_model(key: str, _results: CampaignResults) -> UpliftModel:
+    return fit_uplift(_results.outcomes, campaign_id=_results.facts.get("campaign_id", ""))
+
+
+def uplift_model(results: CampaignResults) -> UpliftModel:
+    """The uplift model of measured results (fitted once per distinct outcome; read-only)."""
+    outcome = results.outcomes.select("customer_id", "group", "churned").write_csv().encode()
+    return _uplift_model(digest(outcome), results)
 
 
 # ---------------------------------------------------------------- layout helpers

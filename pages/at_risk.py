@@ -1,5 +1,7 @@
 """At-risk customers: the ranked list, the campaign planner and safe downloads."""
 
+import dataclasses
+
 import polars as pl
 import streamlit as st
 
@@ -8,13 +10,18 @@ from churnlab.catalogue import describe
 from churnlab.charts import profit_curve_figure
 from churnlab.config import CampaignConfig
 from churnlab.export import column_notes, csv_bytes, pseudonymise_ids, xlsx_bytes
+from churnlab.holdout import build_campaign, campaign_csv_bytes, pseudonymise_campaign
+from churnlab.uplift import plan_by_uplift
 from pages._shared import (
+    MEASURED,
+    UPLIFT,
     activity_words,
     current_scores,
     guarded,
     lang,
     money,
     need_model,
+    pct,
     plot,
     range_filter,
     route_through_app,
@@ -47,11 +54,14 @@ if model is not None:
                 int(DEFAULTS.margin * 100),
                 help=tr("campaign.margin_help"),
             )
+            measured = st.session_state.get(MEASURED)
             save_rate = c2.number_input(
                 tr("campaign.save_rate"),
                 1,
                 100,
-                int(DEFAULTS.save_rate * 100),
+                max(1, round(measured["rate"] * 100))
+                if measured
+                else int(DEFAULTS.save_rate * 100),
                 help=tr("campaign.save_rate_help"),
             )
             offer_cost = c3.number_input(
@@ -79,6 +89,20 @@ if model is not None:
             budget = c8.number_input(
                 tr("campaign.budget"), 0.0, 1e9, 10000.0, step=1000.0, disabled=not use_budget
             )
+            if measured and save_rate == max(1, round(measured["rate"] * 100)):
+                st.caption(
+                    tr(
+                        "campaign.save_rate_source.measured",
+                        campaign=measured["campaign_id"],
+                        as_of=measured["as_of"],
+                        **{key: pct(measured[key]) for key in ("rate", "low", "high")},
+                    )
+                )
+            else:
+                st.caption(tr("campaign.save_rate_source.guess"))
+            if measured and st.button(tr("campaign.save_rate_forget")):
+                st.session_state[MEASURED] = None
+                st.rerun()
             config = CampaignConfig(
                 margin=margin / 100,
                 save_rate=save_rate / 100,
@@ -88,8 +112,25 @@ if model is not None:
                 min_risk=min_risk / 100,
                 budget=budget if use_budget else None,
             )
+            uplift = st.session_state.get(UPLIFT)
+            by_uplift = uplift is not None and st.toggle(
+                tr("uplift.toggle", campaign=uplift.campaign_id),
+                value=True,
+                help=tr("uplift.toggle_help"),
+            )
             try:
-                plan = plan_campaign(frame, config, lookback_days=model.definition.lookback_days)
+                if by_uplift:
+                    plan = plan_by_uplift(
+                        frame,
+                        scores.features,
+                        uplift,
+                        config,
+                        lookback_days=model.definition.lookback_days,
+                    )
+                else:
+                    plan = plan_campaign(
+                        frame, config, lookback_days=model.definition.lookback_days
+                    )
             except Exception as error:
                 show_error(error)
             if plan is not None:
@@ -244,3 +285,41 @@ if model is not None:
             icon="⬇️",
             disabled=blocked,
         )
+
+        # ------------------------------------------------------------ control group
+        if plan is not None and scores.as_of is not None:
+            st.subheader(tr("holdout.title"))
+            share = st.number_input(
+                tr("holdout.share"),
+                0,
+                90,
+                round(DEFAULTS.control_share * 100),
+                help=tr("holdout.share_help"),
+            )
+            campaign = build_campaign(
+                plan.frame,
+                config=dataclasses.replace(plan.config, control_share=share / 100),
+                as_of=scores.as_of,
+                horizon_days=model.definition.horizon_days,
+                activity=model.definition.activity,
+                lookback_days=model.definition.lookback_days,
+                model_document=model.document,
+                features=scores.features,
+            )
+            if pseudo and salt:
+                campaign = pseudonymise_campaign(campaign, salt)
+            facts = campaign.facts
+            st.caption(tr("holdout.split", treatment=facts["treatment"], control=facts["control"]))
+            mde = facts["detectable_difference"]
+            st.caption(
+                tr("holdout.mde", mde=f"{float(mde) * 100:.1f}") if mde else tr("holdout.mde_none")
+            )
+            st.download_button(
+                tr("holdout.download"),
+                lambda: campaign_csv_bytes(campaign),
+                f"churnlab-campaign-{facts['as_of']}.csv",
+                "text/csv",
+                icon="⬇️",
+                help=tr("holdout.download_help"),
+                disabled=blocked,
+            )

@@ -4,9 +4,19 @@ import streamlit as st
 
 from churnlab import i18n
 from churnlab.campaign import plan_campaign
+from churnlab.charts_results import results_bands_figure
 from churnlab.config import CampaignConfig
 from churnlab.report import executive_summary, render_report_html, report_facts, report_figures
-from pages._shared import current_scores, guarded, lang, need_model, plot, route_through_app, tr
+from pages._shared import (
+    current_scores,
+    guarded,
+    lang,
+    latest_results,
+    need_model,
+    plot,
+    route_through_app,
+    tr,
+)
 
 route_through_app()
 st.title(tr("report.page_title"))
@@ -21,6 +31,7 @@ if model is not None:
             plan = plan_campaign(
                 scores.frame, CampaignConfig(), lookback_days=model.definition.lookback_days
             )
+        results = latest_results()
         facts = report_facts(model, scores, plan, lang())
         for paragraph in executive_summary(facts, lang()):
             st.markdown(f"> {paragraph.replace('$', chr(92) + '$')}")
@@ -33,7 +44,9 @@ if model is not None:
         )
         st.download_button(
             tr("report.download"),
-            lambda: render_report_html(model, scores, plan, lang=report_lang).encode("utf-8"),
+            lambda: render_report_html(
+                model, scores, plan, lang=report_lang, results=results
+            ).encode("utf-8"),
             "churnlab-report.html",
             "text/html",
             icon="📄",
@@ -42,3 +55,7 @@ if model is not None:
         for index, (heading, figure) in enumerate(report_figures(model, scores, plan, lang())):
             st.subheader(heading)
             plot(figure, key=f"report_{index}")
+        if results is not None:
+            st.subheader(tr("report.section.results", as_of=results.facts.get("as_of", "")))
+            st.markdown(f"> {results.verdict.text(lang()).replace('$', chr(92) + '$')}")
+            plot(results_bands_figure(results.bands, lang()), key="report_results")

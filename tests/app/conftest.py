@@ -22,6 +22,7 @@ PAGES = {
     "performance": "pages/performance.py",
     "explanations": "pages/explanations.py",
     "score_new": "pages/score_new.py",
+    "campaign_results": "pages/campaign_results.py",
 }
 
 
