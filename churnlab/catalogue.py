@@ -236,6 +236,43 @@ _FIXED: list[FeatureInfo] = [
         "Days since the last customer-service contact",
         "距上次联系客服的天数",
     ),
+    *[
+        _info(
+            f"negative_review_share_{d}d",
+            "share",
+            f"Share of the customer's reviews in the last {d} days whose text is negative",
+            f"最近 {d} 天客户评价中内容为负面的比例",
+        )
+        for d in (90, 365)
+    ],
+    _info(
+        "last_review_sentiment",
+        "score",
+        "Sentiment of the customer's last review text, from -1 (negative) to +1 (positive)",
+        "客户最近一条评价内容的情感，从 -1（负面）到 +1（正面）",
+    ),
+    _info(
+        "days_since_negative_review",
+        "days",
+        "Days since the customer last wrote a negative review",
+        "距客户上次写负面评价的天数",
+    ),
+    *[
+        _info(
+            f"complaint_texts_{d}d",
+            "count",
+            f"Reviews and service messages in the last {d} days that complain (refund, late, "
+            "broken, 差评 ...)",
+            f"最近 {d} 天含投诉内容（退款、慢、破损、差评等）的评价和客服消息数",
+        )
+        for d in (90, 365)
+    ],
+    _info(
+        "days_since_complaint",
+        "days",
+        "Days since the customer last complained in a review or service message",
+        "距客户上次在评价或客服消息中投诉的天数",
+    ),
     _info(
         "coupon_share",
         "share",

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from churnlab import bgnbd
+from churnlab import bgnbd, text_signals
 from churnlab.bgnbd import BgNbdParams
 from churnlab.config import ChurnDefinition
 from churnlab.errors import DataError
@@ -447,6 +447,7 @@ def _event_features(
     if CHANNEL in cols:
         second.append(_main_channel(channel_cols).alias("main_channel"))
     categorical = ["main_channel"] if CHANNEL in cols else []
+    names += text_signals.feature_names(cols)  # only when the log has review or service text
     return aggs, derived, second, names, categorical
 
 
@@ -624,6 +625,7 @@ def _features_plan(
     else:
         seen = events.lazy()
     daily, products = _daily(seen, vocab, definition, first_seen)
+    texts = text_signals.text_table(seen, vocab.columns)
     active_days = _active_days(events, definition, cutoffs[-1] if cutoffs else None)
     fitted: dict[dt.date, BgNbdParams | None] = {}
     frames: list[pl.LazyFrame] = []
@@ -656,6 +658,11 @@ def _features_plan(
             )
             frame = frame.join(bought, on=_KEY, how="left").with_columns(
                 pl.col([e.meta.output_name() for e in product_aggs]).fill_null(0.0)
+            )
+        if texts is not None:
+            written = text_signals.cutoff_features(texts, c_day, vocab.columns)
+            frame = frame.join(written, on=CUSTOMER_ID, how="left").with_columns(
+                text_signals.fill_absent(text_signals.feature_names(vocab.columns))
             )
         buy_till_you_die, fitted[cutoff] = bgnbd.cutoff_features(
             active_days,

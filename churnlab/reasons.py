@@ -287,6 +287,40 @@ def _service(row: Row, lang: str) -> str:
     return f"Contacted customer service {_days(days, lang)} ago"
 
 
+def _review_sentiment(row: Row, lang: str) -> str:
+    days = _num(row.get("days_since_negative_review"))
+    share = _first(row, "negative_review_share_90d", "negative_review_share_365d")
+    window = 90 if _num(row.get("negative_review_share_90d")) is not None else 365
+    if days is not None:
+        if lang == "zh":
+            text = f"{_days(days, lang)}前写了负面评价"
+            return text + (f"（最近 {window} 天 {_pct(share)}% 的评价为负面）" if share else "")
+        text = f"Wrote a negative review {_days(days, lang)} ago"
+        return text + (f" ({_pct(share)} % of reviews in the last {window} days)" if share else "")
+    last = _num(row.get("last_review_sentiment"))
+    if last is None:
+        return "最近 365 天没有评价" if lang == "zh" else "No reviews written in the last 365 days"
+    if lang == "zh":
+        return f"最近一条评价的情感：{last:+.1f}（-1 负面，+1 正面）"
+    return f"Last review's sentiment: {last:+.1f} (-1 negative, +1 positive)"
+
+
+def _complaints(row: Row, lang: str) -> str:
+    days = _num(row.get("days_since_complaint"))
+    recent, year = _num(row.get("complaint_texts_90d")), _num(row.get("complaint_texts_365d"))
+    if days is None:
+        if lang == "zh":
+            return "最近 365 天没有投诉"
+        return "No complaints in the last 365 days"
+    if lang == "zh":
+        text = f"{_days(days, lang)}前投诉过（退款、慢、破损等）"
+        return text + (f"，最近 90 天共 {_int(recent)} 次" if recent and recent > 1 else "")
+    text = f"Complained {_days(days, lang)} ago (refund, late, broken ...)"
+    if recent and recent > 1:
+        return text + f", {_int(recent)} times in the last 90 days"
+    return text + (f", {_int(year)} times in the last 365 days" if year and year > 1 else "")
+
+
 def _coupon(row: Row, lang: str) -> str:
     share = _num(row.get("coupon_share"))
     if share is None:
@@ -447,6 +481,21 @@ _register(
     "service",
     _service,
     ("service_contacts_365d", "service_contacts_90d", "days_since_last_service"),
+)
+_register(
+    "review_sentiment",
+    _review_sentiment,
+    (
+        "negative_review_share_90d",
+        "negative_review_share_365d",
+        "last_review_sentiment",
+        "days_since_negative_review",
+    ),
+)
+_register(
+    "complaints",
+    _complaints,
+    ("complaint_texts_90d", "complaint_texts_365d", "days_since_complaint"),
 )
 _register("coupon", _coupon, ("coupon_share",))
 _register("channel", _channel, ("main_channel",))

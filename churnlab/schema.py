@@ -7,7 +7,8 @@ After reading and mapping, every export becomes one of two canonical Polars fram
   zoned input), ``event_type`` (String, canonical names below), and the optional
   role columns that the file had: ``amount`` (Float64, always >= 0), ``quantity``
   (Float64), ``order_id``, ``session_id``, ``product_id``, ``category``, ``channel``, ``coupon``
-  (String), ``rating`` (Float64).
+  (String), ``rating`` (Float64), ``review_text``, ``service_text`` (String: what the
+  customer wrote; read for sentiment, never exported).
 * customers: ``customer_id`` (String), attribute columns (String or Float64 or
   Datetime), and an optional ``label`` (Int8, 1 = churned).
 """
@@ -29,6 +30,8 @@ CATEGORY: Final = "category"
 RATING: Final = "rating"
 CHANNEL: Final = "channel"
 COUPON: Final = "coupon"
+REVIEW_TEXT: Final = "review_text"
+SERVICE_TEXT: Final = "service_text"
 LABEL: Final = "label"
 
 EVENT_ROLES: Final[tuple[str, ...]] = (
@@ -45,7 +48,10 @@ EVENT_ROLES: Final[tuple[str, ...]] = (
     RATING,
     CHANNEL,
     COUPON,
+    REVIEW_TEXT,
+    SERVICE_TEXT,
 )
+TEXT_ROLES: Final[tuple[str, ...]] = (REVIEW_TEXT, SERVICE_TEXT)
 ROLES: Final[tuple[str, ...]] = (*EVENT_ROLES, LABEL)
 
 # Canonical event types. Unknown types from a file are kept as they are.

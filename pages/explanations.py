@@ -8,9 +8,11 @@ from churnlab.catalogue import describe
 from churnlab.charts import beeswarm_figure, dependence_figure, importance_figure, waterfall_figure
 from churnlab.explain import compare_groups, dependence_data, global_importance
 from churnlab.pipeline import customer_reasons, explain_customer
-from churnlab.schema import CUSTOMER_ID
+from churnlab.schema import CUSTOMER_ID, TIMESTAMP
+from churnlab.text_signals import customer_texts, text_columns
 from pages._shared import (
     current_scores,
+    current_shop,
     escape,
     guarded,
     lang,
@@ -25,6 +27,40 @@ from pages._shared import (
 
 def label(name: str) -> str:
     return describe(name).text(lang())
+
+
+def show_texts(customer: str, before) -> None:
+    """The customer's latest reviews and service messages (plain text cells, never HTML)."""
+    events = current_shop()[0].events
+    if events is None or not text_columns(events.columns):
+        return
+    written = customer_texts(events, customer, before=before)
+    st.markdown("**" + tr("explain.texts.title") + "**")
+    if written.height == 0:
+        st.caption(tr("explain.texts.none"))
+        return
+    moods = {-1: "negative", 0: "neutral", 1: "positive"}
+    shown = written.with_columns(
+        pl.col("kind").replace_strict(
+            {k: tr(f"text.kind.{k}") for k in ("review", "service")}, return_dtype=pl.String
+        ),
+        pl.col("sentiment_class").replace_strict(
+            {k: tr(f"text.sentiment.{v}") for k, v in moods.items()},
+            default=tr("text.sentiment.unknown"),
+            return_dtype=pl.String,
+        ),
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            TIMESTAMP: tr("explain.texts.time"),
+            "kind": tr("explain.texts.kind"),
+            "text": tr("explain.texts.text"),
+            "sentiment_class": tr("explain.texts.sentiment"),
+        },
+    )
+    st.caption(tr("explain.texts.caption"))
 
 
 route_through_app()
@@ -129,6 +165,7 @@ if model is not None:
                 st.markdown("**" + tr("explain.reasons") + "**")
                 for reason in reasons or [tr("explain.no_reasons")]:
                     st.markdown(f"- {escape(reason)}")
+                show_texts(selected, scores.as_of)
 
         with tab_groups:
             st.caption(tr("explain.groups_intro"))

@@ -246,12 +246,21 @@ def _in_range_series(s: pl.Series) -> pl.Series:
 
 #: Typed fast path: ISO text that Polars parses natively, with the description the general
 #: path gives the same values (it normalises "T" to a space and chooses these formats).
+#: Formats without fractions come first: Polars reads them about three times faster (and
+#: refuses a value with a fraction, which then tries the next format).
 _FAST_FORMATS: tuple[tuple[str, str], ...] = (
+    ("%Y-%m-%d %H:%M:%S", "Y-M-D with time"),
+    ("%Y-%m-%dT%H:%M:%S", "Y-M-D with time"),
     ("%Y-%m-%d %H:%M:%S%.f", "Y-M-D with time"),
     ("%Y-%m-%dT%H:%M:%S%.f", "Y-M-D with time"),
     ("%Y-%m-%d", "Y-M-D"),
 )
 _FAST_PROBE = 2_000
+
+
+def _read_format(series: pl.Series, fmt: str) -> pl.Series:
+    # cache=False: a cache of distinct strings costs more than it saves on timestamps
+    return series.str.to_datetime(fmt, time_unit="us", strict=False, cache=False)
 
 
 def fast_datetimes(series: pl.Series) -> DateParse | None:
@@ -269,11 +278,11 @@ def fast_datetimes(series: pl.Series) -> DateParse | None:
         return None
     probe = series.drop_nulls().head(_FAST_PROBE)
     for fmt, description in _FAST_FORMATS:
-        if probe.str.strptime(pl.Datetime("us"), fmt, strict=False).null_count():
+        if _read_format(probe, fmt).null_count():
             continue
-        values = series.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        values = _read_format(series, fmt)
         if values.null_count() != nulls:
-            return None
+            continue  # e.g. fractions of seconds further down: the next format may read them
         years = values.dt.year()
         if years.min() < _MIN_YEAR or years.max() > _MAX_YEAR:  # type: ignore[operator]
             return None

@@ -790,21 +790,45 @@ def _is_empty(col: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(col).is_null()
 
 
+def _empty_rows(frame: pl.DataFrame) -> pl.Series | None:
+    """Rows with every column empty, or None when there are none. Column by column, only
+    on the rows still empty so far: a 10M-row log usually stops after its first column."""
+    rows: pl.Series | None = None  # indices of the rows empty in every column so far
+    for column in frame.columns:
+        values = frame.get_column(column)
+        if rows is not None:
+            values = values.gather(rows)
+        where = values.to_frame().select(_is_empty(column, values.dtype)).to_series().arg_true()
+        rows = where if rows is None else rows.gather(where)
+        if rows.len() == 0:
+            return None
+    assert rows is not None  # a frame with rows has columns
+    return pl.int_range(frame.height, eager=True, dtype=rows.dtype).is_in(rows.implode())
+
+
+def _has_values(series: pl.Series) -> bool:
+    """Whether a column holds any non-empty value (a look at its first values first)."""
+    present = series.drop_nulls()
+    if present.len() == 0:
+        return False
+    if series.dtype != pl.String:
+        return True
+    if (present.head(1000).str.strip_chars() != "").any():
+        return True
+    return bool((present.str.strip_chars() != "").any())
+
+
 def _drop_empty(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.height == 0:
         return frame
-    empties = [_is_empty(c, frame.schema[c]) for c in frame.columns]
     if any(frame.null_count().row(0)) or any(dtype == pl.String for dtype in frame.dtypes):
-        empty_rows = frame.select(pl.all_horizontal(empties)).to_series()
-        if empty_rows.any():  # filtering copies every column: only when a row goes
+        empty_rows = _empty_rows(frame)
+        if empty_rows is not None:  # filtering copies every column: only when a row goes
             frame = frame.filter(~empty_rows)
     if frame.height == 0:
         return frame
     # trailing columns with no values at all (exports often end every line with a delimiter)
-    full = frame.select(
-        [(~e).any().alias(c) for e, c in zip(empties, frame.columns, strict=True)]
-    ).row(0)
-    keep = len(full)
-    while keep > 1 and not full[keep - 1]:
+    keep = frame.width
+    while keep > 1 and not _has_values(frame.get_column(frame.columns[keep - 1])):
         keep -= 1
     return frame.select(frame.columns[:keep])

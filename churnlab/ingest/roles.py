@@ -460,7 +460,10 @@ def looks_like_text(series: pl.Series, named: bool) -> bool:
         return False
     if datetime_share(sample, 500) >= 0.5 or number_share(sample, 500) >= 0.5:
         return False
-    tokens = float(sample.str.contains(r"^[\x21-\x7e]+$").mean() or 0.0)  # type: ignore[arg-type]
+    # one ASCII token (an id, code, e-mail or URL), or digits with a word around them (订单000123)
+    digits = sample.str.count_matches(r"\d") >= 0.3 * sample.str.len_chars()
+    code = sample.str.contains(r"^[\x21-\x7e]+$") | (digits & ~sample.str.contains(r"\s"))
+    tokens = float(code.mean() or 0.0)  # type: ignore[arg-type]
     if tokens > (0.5 if named else 0.2):
         return False
     chinese = sample.str.count_matches(_CJK) >= 2
@@ -488,13 +491,14 @@ def _choose_texts(
     used = set(taken)
     ranked = sorted(
         (
-            (score, -frame.columns.index(column), role, column)
+            # equal names (review_comment_message): a review first, then the first column
+            (score, role == schema.REVIEW_TEXT, -frame.columns.index(column), role, column)
             for role in schema.TEXT_ROLES
             for column, score in scores.get(role, {}).items()
         ),
         reverse=True,
     )
-    for score, _pos, role, column in ranked:
+    for score, _review, _pos, role, column in ranked:
         if role in chosen or column in used:
             continue
         others = max(

@@ -164,3 +164,98 @@ def test_the_new_features_are_filled_and_see_the_past() -> None:
     assert (b_before.row(0) != b_after.row(0)) and all(
         x != y for x, y in zip(b_before.row(0), b_after.row(0), strict=True)
     )
+
+
+# --------------------------------------------------------------------------- what customers write
+
+TEXTS = [
+    "物流太慢了，差评",
+    "质量很好，物流也快",
+    "包装破损，要求退款",
+    "Great product, love it",
+    "Arrived late and broken, I want a refund",
+    "When will my order ship?",
+    None,
+]
+
+
+def with_texts(events: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """Review texts on review rows and messages on service rows, drawn from ``TEXTS``."""
+    rng = np.random.default_rng(seed)
+    drawn = pl.Series(
+        [TEXTS[i] for i in rng.integers(0, len(TEXTS), events.height)], dtype=pl.String
+    )
+    kind = pl.col("event_type")
+    return events.with_columns(
+        pl.when(kind == "review").then(drawn).otherwise(None).alias("review_text"),
+        pl.when(kind == "service").then(drawn).otherwise(None).alias("service_text"),
+    )
+
+
+TEXT_BASE = with_texts(BASE, 0)
+TEXT_FEATURES = [
+    "negative_review_share_90d",
+    "negative_review_share_365d",
+    "last_review_sentiment",
+    "days_since_negative_review",
+    "complaint_texts_90d",
+    "complaint_texts_365d",
+    "days_since_complaint",
+]
+
+
+C0 = C - dt.timedelta(days=30)
+MIDNIGHT0 = dt.datetime.combine(C0, dt.time())
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(1, 10_000), n_added=st.integers(0, 60), drop_share=st.floats(0.0, 1.0))
+def test_texts_on_or_after_the_cutoff_change_nothing(
+    seed: int, n_added: int, drop_share: float
+) -> None:
+    """Two cut-offs, so texts between them are in the data but must not reach the first."""
+    definition = ChurnDefinition()
+
+    def first(events: pl.DataFrame) -> pl.DataFrame:
+        frame = build_features(events, CUSTOMERS, [C0, C], definition)
+        return frame.filter(pl.col("cutoff") == C0)
+
+    before = first(TEXT_BASE)
+    assert set(TEXT_FEATURES) <= set(before.columns) and before.height > 0
+    rng = np.random.default_rng(seed)
+    later = TEXT_BASE.filter(pl.col("timestamp") >= MIDNIGHT0)
+    keep = rng.random(later.height) >= drop_share
+    added = with_texts(
+        make_events(seed, n_added, MIDNIGHT0, MIDNIGHT + dt.timedelta(days=400)), seed
+    ).with_columns(  # some exactly at the cut-off, every one a review or a complaint
+        pl.when(pl.int_range(pl.len()) % 4 == 0)
+        .then(pl.lit(MIDNIGHT0))
+        .otherwise(pl.col("timestamp"))
+        .alias("timestamp"),
+        pl.lit("包装破损，要求退款").alias("review_text"),
+        pl.lit("Arrived late and broken, I want a refund").alias("service_text"),
+    )
+    changed = pl.concat(
+        [TEXT_BASE.filter(pl.col("timestamp") < MIDNIGHT0), later.filter(pl.Series(keep)), added]
+    ).sample(fraction=1.0, shuffle=True, seed=seed)
+    assert_frame_equal(before, first(changed))
+
+
+def test_a_text_the_moment_before_the_cutoff_counts() -> None:
+    """The property test above could pass with text features that ignore everything."""
+    definition = ChurnDefinition()
+    before = build_features(TEXT_BASE, CUSTOMERS, [C], definition)
+    extra = with_texts(
+        make_events(5, 1, MIDNIGHT - dt.timedelta(seconds=1), MIDNIGHT), 5
+    ).with_columns(
+        pl.lit("a").alias("customer_id"),
+        pl.lit("review").alias("event_type"),
+        pl.lit("物流太慢了，差评").alias("review_text"),
+        pl.lit(None, pl.String).alias("service_text"),
+    )
+    after = build_features(pl.concat([TEXT_BASE, extra]), CUSTOMERS, [C], definition)
+    row = after.filter(pl.col("customer_id") == "a").row(0, named=True)
+    assert row["days_since_negative_review"] == 1.0
+    assert row["days_since_complaint"] == 1.0
+    assert row["last_review_sentiment"] < 0
+    assert not before.select(TEXT_FEATURES).equals(after.select(TEXT_FEATURES))

@@ -396,3 +396,36 @@ def test_a_flat_export_with_a_person_id_and_customer_attributes() -> None:
     assert mapping.roles["order_id"] == "order_id"
     assert "product_id" not in mapping.roles
     assert "category" not in mapping.roles
+
+
+def test_order_lines_take_customer_and_time_from_their_order() -> None:
+    """Shopify-style exports write the customer, time and status on an order's first line."""
+    from churnlab.ingest.cleaning import prepare
+
+    rows = []
+    rng = random.Random(3)
+    for number in range(1001, 1061):
+        email = f"c{number % 12}@x.com"
+        when = f"2024-{1 + number % 12:02d}-{1 + number % 27:02d} {number % 24:02d}:15:00"
+        for line in range(1 + number % 3):
+            first = line == 0
+            rows.append(
+                {
+                    "Name": f"#{number}",
+                    "Email": email if first else None,
+                    "Created at": when if first else None,
+                    "Financial Status": "paid" if first else None,
+                    "Lineitem price": f"{rng.uniform(2, 40):.2f}",
+                }
+            )
+    frame = pl.DataFrame(rows)
+    raw = RawTable(frame=frame, source="orders_export.csv", format="csv", rows=frame.height)
+    mapping = detect_mapping(raw)
+    assert mapping.roles["customer_id"] == "Email"
+    assert mapping.roles["order_id"] == "Name"
+    events, report = prepare(raw, mapping)
+    assert events.height == frame.height
+    assert events["customer_id"].null_count() == 0
+    assert set(events["event_type"]) == {"purchase"}
+    assert not report.dropped.get("missing_time")
+    assert any(n.key == "quality.note.filled_from_order" for n in report.notes)
