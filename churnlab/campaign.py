@@ -112,6 +112,25 @@ def plan_campaign(
     if aov is None:
         aov = np.zeros_like(p)
     gain, cost, net = expected_economics(p, value, aov, config)
+    return plan_from_economics(scored, p, value, p * config.save_rate, gain, cost, net, config)
+
+
+def plan_from_economics(
+    scored: pl.DataFrame,
+    p: np.ndarray,
+    value: np.ndarray,
+    kept: np.ndarray,
+    gain: np.ndarray,
+    cost: np.ndarray,
+    net: np.ndarray,
+    config: CampaignConfig,
+    extra: dict[str, np.ndarray] | None = None,
+) -> CampaignPlan:
+    """Rank by expected net gain, choose whom to contact (best N, budget) and sum it up.
+
+    ``kept`` is each customer's expected chance of being kept by the offer: risk × save rate
+    in the planner, the estimated effect when ranking by uplift (``extra`` columns follow
+    ``customer_value`` in the list)."""
     eligible = p >= config.min_risk
 
     # Rank by expected net gain (ties: higher probability, then id) — deterministic.
@@ -143,6 +162,7 @@ def plan_campaign(
     )
     frame = scored.with_columns(
         pl.Series("customer_value", np.round(value, 2)),
+        *[pl.Series(name, np.round(values, 4)) for name, values in (extra or {}).items()],
         pl.Series("expected_net_gain", np.round(net, 2)),
         pl.Series("expected_cost", np.round(cost, 2)),
         pl.Series("planned", planned),
@@ -154,8 +174,8 @@ def plan_campaign(
         "customers": float(len(p)),
         "contacted": float(contacted.sum()),
         "expected_churners_reached": float(p[contacted].sum()),
-        "expected_customers_kept": float((p * config.save_rate)[contacted].sum()),
-        "revenue_kept": float((p * config.save_rate * value)[contacted].sum()),
+        "expected_customers_kept": float(kept[contacted].sum()),
+        "revenue_kept": float((kept * value)[contacted].sum()),
         "margin_kept": float(gain[contacted].sum()),
         "cost": float(cost[contacted].sum()),
         "net_gain": float(net[contacted].sum()),

@@ -207,12 +207,7 @@ def plan_by_uplift(
     lookback_days: int = 365,
 ):
     """A ``CampaignPlan`` ranked by expected incremental gain instead of risk × save rate."""
-    from churnlab.campaign import (
-        HIGH_VALUE_SHARE,
-        CampaignPlan,
-        customer_value,
-        recommend_actions,
-    )
+    from churnlab.campaign import customer_value, plan_from_economics
 
     config = (config or CampaignConfig()).validate()
     if "monetary" not in scored.columns:
@@ -234,47 +229,6 @@ def plan_by_uplift(
     gain = effect * value * config.margin
     cost = config.contact_cost + np.clip((1 - p) + effect, 0, 1) * config.offer_cost
     net = gain - cost
-    eligible = p >= config.min_risk
-    ids = scored.get_column("customer_id").cast(pl.String).to_numpy().astype(str)
-    order = np.lexsort((ids, -p, -np.where(eligible, net, -np.inf)))
-    sorted_net = np.where(eligible[order], net[order], 0.0)
-    sorted_cost = np.where(eligible[order], cost[order], 0.0)
-    cumulative_net, cumulative_cost = np.cumsum(sorted_net), np.cumsum(sorted_cost)
-    best_n = int(np.sum((net > 0) & eligible))
-    budget_n = None
-    if config.budget is not None:
-        budget_n = min(
-            int(np.searchsorted(cumulative_cost, config.budget, side="right")), int(eligible.sum())
-        )
-    planned_n = best_n if budget_n is None else min(best_n, budget_n)
-    planned = np.zeros(len(p), dtype=bool)
-    planned[order[:planned_n]] = True
-    cut = float(np.quantile(value, 1 - HIGH_VALUE_SHARE)) if len(value) else 0.0
-    actions = recommend_actions(scored.get_column("risk_band").to_numpy(), value, planned, cut)
-    frame = scored.with_columns(
-        pl.Series("customer_value", np.round(value, 2)),
-        pl.Series("estimated_effect", np.round(effect, 4)),
-        pl.Series("expected_net_gain", np.round(net, 2)),
-        pl.Series("expected_cost", np.round(cost, 2)),
-        pl.Series("planned", planned),
-        pl.Series("recommended_action", actions),
-    )[order].with_columns(pl.Series("campaign_rank", np.arange(1, len(order) + 1)))
-    summary = {
-        "customers": float(len(p)),
-        "contacted": float(planned.sum()),
-        "expected_churners_reached": float(p[planned].sum()),
-        "expected_customers_kept": float(effect[planned].sum()),
-        "revenue_kept": float((effect * value)[planned].sum()),
-        "margin_kept": float(gain[planned].sum()),
-        "cost": float(cost[planned].sum()),
-        "net_gain": float(net[planned].sum()),
-    }
-    summary["roi"] = summary["net_gain"] / summary["cost"] if summary["cost"] > 0 else 0.0
-    curve = pl.DataFrame(
-        {
-            "n_contacted": np.arange(0, len(order) + 1),
-            "cumulative_net_gain": np.concatenate([[0.0], cumulative_net]),
-            "cumulative_cost": np.concatenate([[0.0], cumulative_cost]),
-        }
+    return plan_from_economics(
+        scored, p, value, effect, gain, cost, net, config, extra={"estimated_effect": effect}
     )
-    return CampaignPlan(frame, curve, best_n, budget_n, planned_n, summary, config)
