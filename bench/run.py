@@ -216,7 +216,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "results"), help="results folder")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per process")
     parser.add_argument("--table", metavar="JSON", help="only print the table of a results file")
+    parser.add_argument(
+        "--peer",
+        metavar="SIZES",
+        help="instead: churnlab against ../shared/bench/peer_pipeline.py (bench/peer.py), e.g. 1m,10m",
+    )
     args = parser.parse_args(argv)
+    if args.peer:
+        import peer
+
+        forwarded = [args.peer, "--data-dir", args.data_dir, "--out", args.out]
+        return peer.main([*forwarded, "--timeout", str(args.timeout)])
     if args.table:
         print(markdown(json.loads(Path(args.table).read_text())))
         return 0

@@ -170,7 +170,7 @@ class Settings:
 
 APP_TUNING_SECONDS: float = 5.0
 """The app's Model page starts its tuning-time slider here: a marketer waits for the list
-(1M events: upload to explained list in about 20 s, bench/RESULTS.md), while scheduled
+(1M events: upload to explained list in 20–30 s, bench/RESULTS.md), while scheduled
 CLI runs use ``tuning_seconds``. Trials finished within a short budget depend on the
 machine's speed, so a retrained model can differ between machines; raise it for that."""
 

@@ -39,7 +39,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from churnlab.baselines import RecencyBaseline, RfmLogisticBaseline, TableLogisticBaseline
+from churnlab.baselines import (
+    BgNbdBaseline,
+    RecencyBaseline,
+    RfmLogisticBaseline,
+    TableLogisticBaseline,
+)
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError
 from churnlab.evaluation import evaluate
@@ -401,15 +406,18 @@ def _events(
         "recency": evaluate(y_eval, p_recency),
         "rfm_logistic": evaluate(y_eval, p_rfm),
     }
-    predictions = pl.DataFrame(
-        {
-            "customer_id": eval_frame.get_column("customer_id").cast(pl.String),
-            "label": pl.Series(y_eval, dtype=pl.Int8),
-            "p_model": p_model,
-            "p_recency": p_recency,
-            "p_rfm_logistic": p_rfm,
-        }
-    )
+    columns = {
+        "customer_id": eval_frame.get_column("customer_id").cast(pl.String),
+        "label": pl.Series(y_eval, dtype=pl.Int8),
+        "p_model": p_model,
+        "p_recency": p_recency,
+        "p_rfm_logistic": p_rfm,
+    }
+    if BgNbdBaseline.available(train_frame) and BgNbdBaseline.available(eval_frame):
+        p_bgnbd = BgNbdBaseline().fit(train_frame, y_train).predict_proba(eval_frame)
+        metrics["bgnbd"] = evaluate(y_eval, p_bgnbd)
+        columns["p_bgnbd"] = p_bgnbd
+    predictions = pl.DataFrame(columns)
 
     _report(progress, 0.85, "progress.refitting_cutoffs")
     final, n_final = _finalise(

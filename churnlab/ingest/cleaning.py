@@ -137,6 +137,8 @@ def _ids(series: pl.Series) -> pl.Series:
     """``clean_ids`` applied once per distinct value (ids repeat on every event)."""
     if series.dtype == pl.String and not _needs(series, _UNCLEAN_ID):
         return series
+    if series.dtype.is_integer():  # clean_ids is a plain cast: cheaper than mapping distincts
+        return clean_ids(series)
     if series.len() < _DISTINCT_FROM:
         return clean_ids(series).cast(pl.String)
     distinct = series.unique()

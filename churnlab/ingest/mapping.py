@@ -307,17 +307,21 @@ def _match_by_name(columns: list[str]) -> dict[str, str]:
 
 
 def _looks_like_event_types(series: pl.Series) -> bool:
-    values = _strings(series).drop_nulls()
-    if values.len() == 0:
-        return False
-    counts = values.value_counts(sort=True)
-    if counts.height > 40:
-        return False
-    keys = [_value_key(v) for v in counts[counts.columns[0]].to_list()]
-    known = sum(
-        n for k, n in zip(keys, counts["count"].to_list(), strict=True) if k in _EVENT_SYNONYMS
+    # counted by raw value first, then only the distinct values are trimmed (10M rows, a
+    # handful of types); values that trim to the same text are merged after
+    raw = series.alias("v").value_counts()
+    counts = (
+        pl.DataFrame({"v": _strings(raw["v"]), "n": raw["count"]})
+        .drop_nulls("v")
+        .group_by("v")
+        .agg(pl.col("n").sum())
     )
-    return known >= 0.5 * values.len()
+    if counts.height == 0 or counts.height > 40:
+        return False
+    total = int(counts["n"].sum())
+    keys = [_value_key(v) for v in counts["v"].to_list()]
+    known = sum(n for k, n in zip(keys, counts["n"].to_list(), strict=True) if k in _EVENT_SYNONYMS)
+    return known >= 0.5 * total
 
 
 def looks_like_dates(series: pl.Series, name: str | None = None) -> bool:
