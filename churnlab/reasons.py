@@ -337,6 +337,10 @@ def _coupon(row: Row, lang: str) -> str:
 def _still_buying(row: Row, lang: str) -> str:
     alive = _num(row.get("bgnbd_p_alive"))
     if alive is not None and alive < 0.5:
+        if alive < 0.005:  # "a 0 % chance" reads as a bug; say how small it is
+            if lang == "zh":
+                return "从购买频率和最近购买时间看，仍在购买的可能性不到 1%"
+            return "Less than a 1 % chance they still buy here, given how often and how recently they bought"
         if lang == "zh":
             return f"从购买频率和最近购买时间看，仍在购买的可能性只有 {_pct(alive)}%"
         return f"Only a {_pct(alive)} % chance they still buy here, given how often and how recently they bought"

@@ -137,3 +137,11 @@ def test_deterministic_and_fast_enough() -> None:
 def test_shape_mismatch_is_refused() -> None:
     with pytest.raises(ModelError, match="do not match"):
         reasons_for_rows(FRAME, np.zeros((2, len(NAMES))), NAMES)
+
+
+def test_a_tiny_chance_of_still_buying_is_not_written_as_zero_percent() -> None:
+    from churnlab.reasons import _still_buying
+
+    assert "Less than a 1 %" in _still_buying({"bgnbd_p_alive": 0.001}, "en")
+    assert "不到 1%" in _still_buying({"bgnbd_p_alive": 0.001}, "zh")
+    assert "Only a 22 %" in _still_buying({"bgnbd_p_alive": 0.22}, "en")
