@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def add_model_commands(
         help="parameter sets tried, at most",
     )
     add_mapping_options(train)
+    _add_dask_option(train)
     train.set_defaults(run=run_train)
 
     score = commands.add_parser("score", help="score customers with a saved model")
@@ -97,6 +99,7 @@ def add_model_commands(
         f"(default {CampaignConfig().control_share:.0%}%)",
     )
     add_mapping_options(score)
+    _add_dask_option(score)
     score.set_defaults(run=run_score)
 
     report = commands.add_parser("report", help="write the management report as one HTML file")
@@ -105,8 +108,16 @@ def add_model_commands(
     report.add_argument("--out", required=True, type=Path, help="HTML file to write")
     report.add_argument("--lang", choices=("en", "zh"), default="en")
     report.add_argument("--as-of", type=_date, help="score as of this date (YYYY-MM-DD)")
+    report.add_argument(
+        "--campaign",
+        type=Path,
+        metavar="CAMPAIGN_FILE",
+        help="add the results of this campaign file, measured on FILE",
+    )
+    report.add_argument("--salt", help="the salt, if the campaign file holds pseudonyms")
     _add_campaign_options(report)
     add_mapping_options(report)
+    _add_dask_option(report)
     report.set_defaults(run=run_report)
 
 
@@ -217,6 +228,56 @@ def _load(
     return shop
 
 
+def _add_dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786) or local:N "
+        "(N workers here); the first FILE is then the event log, a folder or a quoted glob "
+        "of Parquet parts, and any further FILEs are customer tables",
+    )
+
+
+@contextlib.contextmanager
+def _shop(
+    files: list[Path],
+    args: argparse.Namespace,
+    extra: dict[str, str] | None = None,
+    event_codes: dict[str, str] | None = None,
+) -> Iterator[tuple[Any, Any]]:
+    """The loaded shop and what trains and scores it: ``churnlab.pipeline`` in this process,
+    or ``churnlab.distributed`` on a Dask cluster (``--dask``), which has the same calls."""
+    if not getattr(args, "dask", None):
+        from churnlab import pipeline
+
+        yield _load(files, args, extra, event_codes), pipeline
+        return
+    from churnlab import distributed
+    from churnlab.cli import warn
+    from churnlab.ingest.loading import doubts, parse_overrides
+    from churnlab.ingest.mapping import parse_event_codes
+    from churnlab.pipeline import check_customer_columns
+
+    overrides = parse_overrides(args.maps)
+    overrides.update(extra or {})
+    codes = parse_event_codes(args.event_codes) if getattr(args, "event_codes", None) else {}
+    codes = {**(event_codes or {}), **codes}
+    distributed.resolve_parts(files[0])  # a glob that matches nothing: say so before connecting
+    with distributed.connect(args.dask) as client:
+        shop = distributed.load_shop(
+            client,
+            files[0],
+            files[1:],
+            overrides=overrides or None,
+            event_codes=codes or None,
+            sheet=args.sheet,
+        )
+        if args.command == "train":
+            check_customer_columns(shop)
+        warn([str(m) for m in doubts(shop.tables)])
+        yield shop, distributed
+
+
 def _check_output(out: Path, inputs: list[Path]) -> None:
     resolved = out.resolve()
     for path in inputs:
@@ -225,7 +286,7 @@ def _check_output(out: Path, inputs: list[Path]) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from churnlab.pipeline import save_model, train
+    from churnlab.pipeline import save_model
 
     _check_output(args.out, list(args.files))
     definition = ChurnDefinition(
@@ -240,8 +301,11 @@ def run_train(args: argparse.Namespace) -> int:
             seed=args.seed, tuning_seconds=args.tuning_seconds, max_trials=args.max_trials
         ),
     )
-    shop = _load(list(args.files), args, {LABEL: args.label} if args.label else None)
-    trained = train(shop, settings)
+    with _shop(list(args.files), args, {LABEL: args.label} if args.label else None) as (
+        shop,
+        engine,
+    ):
+        trained = engine.train(shop, settings)
     save_model(trained, args.out)
     print(training_summary(trained))
     print(f"Model saved to {args.out}")
@@ -300,17 +364,18 @@ def run_score(args: argparse.Namespace) -> int:
 
     from churnlab.campaign import describe_assumptions, plan_campaign, with_action_names
     from churnlab.export import column_notes, pseudonymise_ids, write_list
-    from churnlab.pipeline import bundle_event_codes, load_model, score
+    from churnlab.pipeline import bundle_event_codes, load_model
 
     _check_output(args.out, [args.model, *args.files])
     trained = load_model(args.model)
-    shop = _load(list(args.files), args, event_codes=bundle_event_codes(trained))
     scoring = ScoringConfig(
         as_of=args.as_of,
         top=None if _wants_campaign(args) else args.top,
         max_explained=args.max_explained,
     )
-    scored = score(trained, shop, scoring=scoring, lang=args.lang)
+    codes = bundle_event_codes(trained)
+    with _shop(list(args.files), args, event_codes=codes) as (shop, engine):
+        scored = engine.score(trained, shop, scoring=scoring, lang=args.lang)
     frame = scored.frame
     about = {
         "as_of": scored.as_of.isoformat() if scored.as_of else "",
@@ -355,19 +420,27 @@ def run_score(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from churnlab.campaign import plan_campaign
     from churnlab.export import atomic_write
-    from churnlab.pipeline import bundle_event_codes, load_model, score
+    from churnlab.pipeline import bundle_event_codes, load_model
     from churnlab.report import render_report_html
 
-    _check_output(args.out, [args.model, *args.files])
+    campaign = [args.campaign] if args.campaign else []
+    _check_output(args.out, [args.model, *args.files, *campaign])
     trained = load_model(args.model)
-    shop = _load(list(args.files), args, event_codes=bundle_event_codes(trained))
-    scored = score(trained, shop, scoring=ScoringConfig(as_of=args.as_of), lang=args.lang)
+    scoring = ScoringConfig(as_of=args.as_of)
+    with _shop(list(args.files), args, event_codes=bundle_event_codes(trained)) as (shop, engine):
+        scored = engine.score(trained, shop, scoring=scoring, lang=args.lang)
+        events = shop.events if campaign and not getattr(args, "dask", None) else None
+    results = None
+    if campaign:
+        from churnlab.cli_results import measure_files
+
+        results = measure_files(args.campaign, list(args.files), args, events)
     plan = None
     if "monetary" in scored.frame.columns:
         plan = plan_campaign(
             scored.frame, _campaign_config(args), lookback_days=trained.definition.lookback_days
         )
-    document = render_report_html(trained, scored, plan, lang=args.lang)
+    document = render_report_html(trained, scored, plan, lang=args.lang, results=results)
     atomic_write(args.out, document.encode("utf-8"))
     print(f"Report written to {args.out}")
     return 0

@@ -49,6 +49,17 @@ class ChurnlabError(Exception):
             return f"{self.message} {self.hint}"
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as key, hint and values, so an error raised on a Dask worker reaches
+        the client whole (in any language), not as an English sentence."""
+        return (_rebuild, (type(self), self.key, self.hint_key, self.values))
+
+
+def _rebuild(
+    cls: type[ChurnlabError], key: str, hint: str, values: dict[str, object]
+) -> ChurnlabError:
+    return cls(key, hint=hint, **values)
+
 
 def _text(key: str, lang: str, values: dict[str, object]) -> str:
     if not key:

@@ -212,7 +212,7 @@ def train(
     """Build features, train and validate out of time (or cross-validated for labelled tables)."""
     settings = settings or Settings()
     definition = settings.churn.validate()
-    training = settings.training.validate()
+    settings.training.validate()
     report = progress or (lambda fraction, message: None)
 
     report(0.02, Message("progress.features"))
@@ -227,6 +227,30 @@ def train(
         raise DataError(
             "error.pipeline.nothing_to_learn", hint="error.pipeline.nothing_to_learn.hint"
         )
+    return train_feature_set(
+        feature_set,
+        mode,
+        settings,
+        source=shop.source,
+        mapping=_mapping_summary(shop),
+        progress=progress,
+    )
+
+
+def train_feature_set(
+    feature_set: FeatureSet,
+    mode: str,
+    settings: Settings | None = None,
+    *,
+    source: str,
+    mapping: list[dict[str, Any]],
+    progress: Progress | None = None,
+) -> TrainedModel:
+    """Train on features built elsewhere (``train``, or per partition on a Dask cluster)."""
+    settings = settings or Settings()
+    definition = settings.churn.validate()
+    training = settings.training.validate()
+    report = progress or (lambda fraction, message: None)
 
     def training_progress(fraction: float, message: Message) -> None:
         report(0.1 + 0.85 * fraction, message)
@@ -243,8 +267,8 @@ def train(
     document: dict[str, Any] = {
         "mode": mode,
         "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "source": shop.source,
-        "mapping": _mapping_summary(shop),
+        "source": source,
+        "mapping": mapping,
         "definition": definition_to_dict(definition),
         "training": dataclasses.asdict(training),
         "feature_names": list(feature_set.feature_names),
@@ -400,11 +424,29 @@ def score(
     report = progress or (lambda fraction, message: None)
     report(0.05, Message("progress.scoring_features"))
     feature_set = _scoring_set(trained, shop, scoring.as_of)
+    return score_feature_set(trained, feature_set, scoring=scoring, lang=lang, progress=progress)
+
+
+def score_feature_set(
+    trained: TrainedModel,
+    feature_set: FeatureSet,
+    *,
+    scoring: ScoringConfig | None = None,
+    lang: str = "en",
+    progress: Progress | None = None,
+    probability: np.ndarray | None = None,
+) -> ScoredList:
+    """Rank, explain and band customers whose features were built elsewhere (``score``, or
+    per partition on a Dask cluster). ``probability``, one per row of the frame, when the
+    model's predictions were computed elsewhere too (``xgboost.dask``)."""
+    scoring = scoring or ScoringConfig()
+    report = progress or (lambda fraction, message: None)
     if feature_set.frame.height == 0:
         raise DataError("error.pipeline.nobody_active", hint="error.pipeline.nobody_active.hint")
     X = _align_features(feature_set.frame, trained)
     report(0.4, Message("progress.scoring"))
-    probability = trained.model.predict_proba(X)
+    if probability is None:
+        probability = trained.model.predict_proba(X)
     report(0.6, Message("progress.explaining"))
     ids = feature_set.frame.get_column(CUSTOMER_ID)
     order = np.lexsort((ids.to_numpy().astype(str), -probability))

@@ -1,0 +1,61 @@
+"""Errors and warnings of running on a Dask cluster (``churnlab.distributed``, CLI ``--dask``).
+
+English is what the CLI prints and logs read; the app shows the user's language.
+Values in braces are filled in where the error is raised or the message is made.
+"""
+
+EN: dict[str, str] = {
+    "error.dask.missing": "Running on a Dask cluster needs the package {module}, which is not installed.",
+    "error.dask.missing.hint": "Install it with: pip install -r requirements-dask.txt",
+    "error.dask.local_workers": "'{spec}' is not a cluster to start: local: needs a number of workers.",
+    "error.dask.local_workers.hint": "Write --dask local:4 for 4 workers on this machine, or give a scheduler address such as tcp://10.0.0.5:8786.",
+    "error.dask.unreachable": "The Dask scheduler at {address} could not be reached ({reason}).",
+    "error.dask.unreachable.hint": "Check the address and port (the scheduler prints them when it starts, e.g. tcp://10.0.0.5:8786) and that this machine may connect to it.",
+    "error.dask.no_workers": "The Dask scheduler at {address} has no workers.",
+    "error.dask.no_workers.hint": "Start workers with: dask worker {address}",
+    "error.dask.no_churnlab": "{n} Dask worker(s), e.g. {worker}, cannot import {module}.",
+    "error.dask.no_churnlab.hint": "Install churnlab and requirements-dask.txt in the workers' Python environment, then restart them.",
+    "error.dask.version": "The Dask worker {worker} runs churnlab {theirs}, this machine churnlab {ours}.",
+    "error.dask.version.hint": "Install the same churnlab version on the workers and restart them.",
+    "error.dask.no_parts": "No Parquet file matches {pattern}.",
+    "error.dask.no_parts.hint": "Give a folder of .parquet parts, a glob in quotes such as 'events/*.parquet', or one Parquet file.",
+    "error.dask.part_not_events": "{path} is not an event log (one row per event, with a time), so it cannot be a part of one.",
+    "error.dask.part_not_events.hint": "With --dask the first file is the event log (a folder or glob of Parquet parts); give customer tables after it.",
+    "error.dask.parts_differ": "The parts {first} and {other} do not have the same columns, so they are not parts of one log.",
+    "error.dask.parts_differ.hint": "Keep only the parts of one export in the folder or glob.",
+    "error.dask.events_outside_parts": "{file} is an event log, but with --dask only the first file may be one.",
+    "error.dask.events_outside_parts.hint": "Put the glob in quotes ('events/*.parquet') so the shell does not expand it, or put every part in one folder.",
+    "error.dask.worker_died": "Dask workers at {address} died while running a step ({task}), usually for lack of memory.",
+    "error.dask.worker_died.hint": "Give the workers more memory (dask worker --memory-limit) or add workers, then run again.",
+    "error.dask.events_only": "Only models trained on an event log can score on a Dask cluster.",
+    "error.dask.events_only.hint": "Score a customer table without --dask: it fits in one process.",
+    "dask.warning.sampled": "{rows} feature rows were built; the model was trained and evaluated on a seeded sample of {kept} of the customers.",
+}
+
+ZH: dict[str, str] = {
+    "error.dask.missing": "在 Dask 集群上运行需要安装 {module} 包，但它尚未安装。",
+    "error.dask.missing.hint": "请用以下命令安装：pip install -r requirements-dask.txt",
+    "error.dask.local_workers": "“{spec}”不是可启动的集群：local: 后面需要写工作进程数。",
+    "error.dask.local_workers.hint": "写 --dask local:4 在本机启动 4 个工作进程，或给出调度器地址，例如 tcp://10.0.0.5:8786。",
+    "error.dask.unreachable": "无法连接位于 {address} 的 Dask 调度器（{reason}）。",
+    "error.dask.unreachable.hint": "请检查地址和端口（调度器启动时会显示，例如 tcp://10.0.0.5:8786），以及本机是否允许连接。",
+    "error.dask.no_workers": "位于 {address} 的 Dask 调度器没有工作进程。",
+    "error.dask.no_workers.hint": "请用以下命令启动工作进程：dask worker {address}",
+    "error.dask.no_churnlab": "{n} 个 Dask 工作进程（例如 {worker}）无法导入 {module}。",
+    "error.dask.no_churnlab.hint": "请在工作进程的 Python 环境中安装 churnlab 和 requirements-dask.txt，然后重启它们。",
+    "error.dask.version": "Dask 工作进程 {worker} 运行的是 churnlab {theirs}，本机是 churnlab {ours}。",
+    "error.dask.version.hint": "请在工作进程上安装相同版本的 churnlab 并重启。",
+    "error.dask.no_parts": "没有与 {pattern} 匹配的 Parquet 文件。",
+    "error.dask.no_parts.hint": "请给出存放 .parquet 分片的文件夹、加引号的通配符（例如 'events/*.parquet'）或一个 Parquet 文件。",
+    "error.dask.part_not_events": "{path} 不是事件日志（每行一个带时间的事件），因此不能作为事件日志的分片。",
+    "error.dask.part_not_events.hint": "使用 --dask 时，第一个文件是事件日志（Parquet 分片的文件夹或通配符）；客户表请放在其后。",
+    "error.dask.parts_differ": "分片 {first} 与 {other} 的列不同，因此不是同一份日志的分片。",
+    "error.dask.parts_differ.hint": "文件夹或通配符中只保留同一份导出的分片。",
+    "error.dask.events_outside_parts": "{file} 是事件日志，但使用 --dask 时只有第一个文件可以是事件日志。",
+    "error.dask.events_outside_parts.hint": "请给通配符加引号（'events/*.parquet'），避免被 shell 展开，或把所有分片放在一个文件夹中。",
+    "error.dask.worker_died": "位于 {address} 的 Dask 工作进程在运行某一步（{task}）时退出，通常是内存不足。",
+    "error.dask.worker_died.hint": "请给工作进程更多内存（dask worker --memory-limit）或增加工作进程，然后重新运行。",
+    "error.dask.events_only": "只有用事件日志训练的模型才能在 Dask 集群上评分。",
+    "error.dask.events_only.hint": "客户表无需 --dask 即可评分：一个进程就放得下。",
+    "dask.warning.sampled": "共构建了 {rows} 行特征；模型在按固定种子抽取的 {kept} 客户样本上训练和评估。",
+}
