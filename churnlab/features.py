@@ -796,17 +796,7 @@ def build_scoring_set(
         wanted_cats = (
             list(categorical) if categorical is not None else [n for n in wanted if n in cats]
         )
-        fill = []
-        for name in wanted:
-            if name in frame.columns:
-                continue
-            if name in wanted_cats:
-                fill.append(pl.lit(None, pl.String).alias(name))
-            elif _is_zero_when_absent(name):
-                fill.append(pl.lit(0.0, pl.Float64).alias(name))
-            else:
-                fill.append(pl.lit(None, pl.Float64).alias(name))
-        frame = frame.with_columns(fill).select(CUSTOMER_ID, "cutoff", *wanted)
+        frame = in_model_columns(frame, wanted, wanted_cats)
         names, cats = wanted, wanted_cats
     if plan is not None:
         plan.as_of = as_of
@@ -877,3 +867,21 @@ def _table_features(table: pl.DataFrame, label: str) -> FeatureSet:
     names = [name for _, name, _ in plan]
     categorical = [name for _, name, kind in plan if kind == "category"]
     return FeatureSet(frame=frame, feature_names=names, categorical=categorical, plan=None)
+
+
+def in_model_columns(
+    frame: pl.DataFrame, wanted: list[str], categorical: list[str]
+) -> pl.DataFrame:
+    """Feature rows in a model's columns: a count the data cannot have is 0 (no events of that
+    type), anything else absent is missing."""
+    fill = []
+    for name in wanted:
+        if name in frame.columns:
+            continue
+        if name in categorical:
+            fill.append(pl.lit(None, pl.String).alias(name))
+        elif _is_zero_when_absent(name):
+            fill.append(pl.lit(0.0, pl.Float64).alias(name))
+        else:
+            fill.append(pl.lit(None, pl.Float64).alias(name))
+    return frame.with_columns(fill).select(CUSTOMER_ID, "cutoff", *wanted)

@@ -39,8 +39,8 @@ from churnlab.features import (
     FeatureSet,
     Vocabulary,
     _active_days,
-    _is_zero_when_absent,
     build_features_with_names,
+    in_model_columns,
 )
 from churnlab.i18n import Message
 from churnlab.ingest.loading import LoadedTable, load_files
@@ -445,17 +445,7 @@ def _scoring_rows(
     if past.height == 0:
         return pl.DataFrame()
     frame, _, _ = _features(past, customers, [as_of], definition, vocab, params)
-    fill = []
-    for name in wanted:
-        if name in frame.columns:
-            continue
-        if name in wanted_cats:
-            fill.append(pl.lit(None, pl.String).alias(name))
-        elif _is_zero_when_absent(name):
-            fill.append(pl.lit(0.0, pl.Float64).alias(name))
-        else:
-            fill.append(pl.lit(None, pl.Float64).alias(name))
-    return frame.with_columns(fill).select(CUSTOMER_ID, "cutoff", *wanted)
+    return in_model_columns(frame, wanted, wanted_cats)
 
 
 def scoring_rows(
