@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -567,14 +568,19 @@ def write_sample(out_dir: str | Path, customers: int = 5000, seed: int = 0) -> l
 
 def sample_paths() -> list[Path]:
     """The committed demo files (events first), checked to exist."""
-    paths = [SAMPLE_DIR / name for name in SAMPLE_FILES]
+    return existing_files(SAMPLE_DIR, SAMPLE_FILES)
+
+
+def existing_files(folder: Path, names: Sequence[str]) -> list[Path]:
+    """``folder / name`` for each name, with a clear error naming any that is missing."""
+    paths = [folder / name for name in names]
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         raise DataError(
             "error.sample.missing",
             hint="error.sample.missing.hint",
             files=", ".join(missing),
-            folder=str(SAMPLE_DIR),
+            folder=str(folder),
         )
     return paths
 

@@ -35,8 +35,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from churnlab.errors import DataError
-from churnlab.sample import DEFAULT_END, SAMPLE_DIR
+from churnlab.sample import DEFAULT_END, SAMPLE_DIR, existing_files
 
 CAMPAIGN_DIR: Path = SAMPLE_DIR / "campaign"
 CAMPAIGN_FILE = "campaign.csv"
@@ -172,16 +171,8 @@ def write_sample_campaign(out_dir: str | Path | None = None, shop=None, trained=
 
 def sample_campaign_paths() -> tuple[Path, Path]:
     """The committed sample campaign file and its later export, checked to exist."""
-    paths = (CAMPAIGN_DIR / CAMPAIGN_FILE, CAMPAIGN_DIR / EXPORT_FILE)
-    missing = [p.name for p in paths if not p.is_file()]
-    if missing:
-        raise DataError(
-            "error.sample.missing",
-            hint="error.sample.missing.hint",
-            files=", ".join(missing),
-            folder=str(CAMPAIGN_DIR),
-        )
-    return paths
+    campaign, export = existing_files(CAMPAIGN_DIR, (CAMPAIGN_FILE, EXPORT_FILE))
+    return campaign, export
 
 
 def sample_truth() -> dict:
