@@ -269,6 +269,19 @@ def cutoff_features(
         .sort("customer_id")
         .collect()
     )
+    return summary_features(summary, cutoff_day, horizon_days, params, seed, since_day)
+
+
+def summary_features(
+    summary: pl.DataFrame,
+    cutoff_day: int,
+    horizon_days: int,
+    params: BgNbdParams | None = None,
+    seed: int = 0,
+    since_day: int | None = None,
+) -> tuple[pl.DataFrame, BgNbdParams | None]:
+    """``cutoff_features`` from the per-customer summary (``customer_id``, first and last
+    qualifying day ``_first``/``_last``, their number ``_n``), sorted by ``customer_id``."""
     s = summary_from_days(
         summary.get_column("_first").to_numpy(),
         summary.get_column("_last").to_numpy(),

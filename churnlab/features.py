@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import numpy as np
 import polars as pl
 
 from churnlab import bgnbd, text_signals
@@ -47,7 +48,6 @@ from churnlab.schema import (
 )
 from churnlab.windows import (
     CutoffPlan,
-    build_labels,
     check_labels,
     is_purchase,
     plan_cutoffs,
@@ -83,6 +83,10 @@ class FeatureSet:
     plan: CutoffPlan | None
     bgnbd: dict[dt.date, BgNbdParams | None] = field(default_factory=dict)
     """BG/NBD parameters fitted at each cut-off (None where no fit was possible)."""
+    fit_customers: pl.Series | None = None
+    """The customers training fits on, when the set was built for a sample of them."""
+    label_counts: pl.DataFrame | None = None
+    """cutoff and label of every labelled row, sampled or not (the per-cut-off statistics)."""
 
 
 @dataclass(frozen=True)
@@ -161,17 +165,66 @@ def _channel_columns(vocab: Vocabulary) -> dict[str, str]:
     return columns
 
 
+@dataclass(frozen=True)
+class CustomerKeys:
+    """One row per customer (``table``: ``_key``, customer_id, ``_first_day``) and the key
+    expression it was built with.
+
+    The key is a 64-bit hash of the id: grouping and sorting integers is several times
+    faster than strings, and the id is joined back once per cut-off on the small result.
+    Should two ids ever share a hash, each id's row number in the sorted table (collision-free,
+    slower) is used instead.
+    """
+
+    table: pl.DataFrame
+    by_hash: bool = True
+
+    def expr(self) -> pl.Expr:
+        if self.by_hash:
+            return pl.col(CUSTOMER_ID).hash().alias(_KEY)
+        return (
+            pl.col(CUSTOMER_ID)
+            .replace_strict(self.table.get_column(CUSTOMER_ID), self.table.get_column(_KEY))
+            .cast(pl.UInt64)
+            .alias(_KEY)
+        )
+
+
+def customer_keys(events: pl.LazyFrame) -> CustomerKeys:
+    """Every customer's key, id and first day (tenure counts from the first event)."""
+    first_day = pl.col(TIMESTAMP).min().dt.date().cast(pl.Int32).alias("_first_day")
+    hashed = CustomerKeys(pl.DataFrame())
+    table = (
+        events.group_by(hashed.expr())
+        .agg(pl.col(CUSTOMER_ID).first(), pl.col(CUSTOMER_ID).n_unique().alias("_ids"), first_day)
+        .collect()
+    )
+    if not table.height or table.get_column("_ids").max() == 1:
+        return CustomerKeys(table.select(_KEY, CUSTOMER_ID, "_first_day").sort(_KEY))
+    logger.info("two customer ids share a hash: numbering the ids instead")
+    table = (
+        events.group_by(CUSTOMER_ID)
+        .agg(first_day)
+        .sort(CUSTOMER_ID)
+        .with_row_index(_KEY)
+        .with_columns(pl.col(_KEY).cast(pl.UInt64))
+        .collect()
+    )
+    return CustomerKeys(table.select(_KEY, CUSTOMER_ID, "_first_day"), by_hash=False)
+
+
 def _daily(
     events: pl.LazyFrame,
     vocab: Vocabulary,
     definition: ChurnDefinition,
-    first_seen: pl.DataFrame | None = None,
+    keys: CustomerKeys,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Roll the log up to one row per customer and day (and the purchased products).
+    """Roll the log up to one row per customer key and day (and the purchased products).
 
     Every feature at a cut-off is a sum, max or count over these day rows, so each
     cut-off scans the small daily table instead of the raw events. A day row only
     depends on events of that day or earlier, which keeps the snapshot leakage-free.
+    Only integers are grouped: the customer is its key (``customer_keys``).
     """
     cols = vocab.columns
     p = pl.col(_P)
@@ -179,7 +232,7 @@ def _daily(
         pl.col(TIMESTAMP).dt.date().cast(pl.Int32).alias(_DAY),
         qualifying(events, definition).alias(_Q),
         is_purchase(events).alias(_P),
-        pl.col(CUSTOMER_ID).cast(pl.Categorical).to_physical().alias(_KEY),
+        keys.expr(),
     )
     has_coupon = COUPON in cols
     if has_coupon:
@@ -187,9 +240,8 @@ def _daily(
         lf = lf.with_columns(
             (pl.col(COUPON).is_not_null() & ~cleaned.is_in(list(NO_COUPON_VALUES))).alias(_COUPON)
         )
-    keys = [_KEY, _DAY]
+    by_day = [_KEY, _DAY]
     aggs: list[pl.Expr] = [
-        pl.col(CUSTOMER_ID).first(),
         pl.col(_Q).sum().cast(pl.Int32).alias("_nq"),
         p.sum().cast(pl.Int32).alias("_np"),
         pl.len().cast(pl.Int32).alias("_ne"),
@@ -215,7 +267,7 @@ def _daily(
         aggs.append(p.sum().cast(pl.Int32).alias("_orders"))
         if has_coupon:
             aggs.append((p & pl.col(_COUPON)).sum().cast(pl.Int32).alias("_coupon_orders"))
-    daily = lf.group_by(keys).agg(aggs)
+    daily = lf.group_by(by_day).agg(aggs)
     if ORDER_ID in cols:
         order_aggs = [pl.col(_DAY).min()]
         if has_coupon:
@@ -227,27 +279,24 @@ def _daily(
             lf.filter(p & pl.col(ORDER_ID).is_not_null())
             .group_by(_KEY, ORDER_ID)
             .agg(order_aggs)
-            .group_by(keys)
+            .group_by(by_day)
             .agg(per_day)
         )
         fill = ["_orders", "_coupon_orders"] if has_coupon else ["_orders"]
-        daily = daily.join(orders, on=keys, how="left").with_columns(pl.col(fill).fill_null(0))
+        daily = daily.join(orders, on=by_day, how="left").with_columns(pl.col(fill).fill_null(0))
     previous = (
         daily.filter(pl.col("_np") > 0)
-        .select(keys)
-        .sort(keys)
+        .select(by_day)
+        .sort(by_day)
         .with_columns(pl.col(_DAY).shift(1).over(_KEY).alias("_prev_pday"))
     )
-    daily = daily.join(previous, on=keys, how="left")
-    if first_seen is not None:
-        daily = daily.join(first_seen.lazy(), on=CUSTOMER_ID, how="left")
-    else:
-        daily = daily.with_columns(pl.col(_DAY).min().over(_KEY).alias("_first_day"))
-    daily = daily.sort(keys)  # grouped rows side by side: the per-cut-off group_by runs faster
+    daily = daily.join(previous, on=by_day, how="left").join(
+        keys.table.lazy().select(_KEY, "_first_day"), on=_KEY, how="left"
+    )
     products = None
     product_cols = [c for c in (PRODUCT_ID, CATEGORY) if c in cols]
     if product_cols:
-        products = lf.filter(p).select(*keys, *product_cols).unique()
+        products = lf.filter(p).select(*by_day, *product_cols).unique()
     collected = pl.collect_all([daily] if products is None else [daily, products])
     return collected[0], (collected[1] if products is not None else None)
 
@@ -599,59 +648,73 @@ def _features_plan(
     definition: ChurnDefinition,
     vocab: Vocabulary | None = None,
     bgnbd_params: BgNbdParams | None = None,
+    only: dict[dt.date, pl.Series] | None = None,
+    keyed: tuple[CustomerKeys, pl.DataFrame] | None = None,
 ) -> tuple[pl.LazyFrame, list[str], list[str], dict[dt.date, BgNbdParams | None]]:
     """The feature table as one lazy query over the daily roll-up (collected once by the
     caller, so no intermediate copy of the wide table is ever held beside the next one).
 
     BG/NBD is fitted at each cut-off on the full qualifying history before it (or uses
-    ``bgnbd_params``, e.g. a bundle's); the parameters used are returned by cut-off."""
+    ``bgnbd_params``, e.g. a bundle's); the parameters used are returned by cut-off.
+    ``only`` limits the rows of some cut-offs to the given customer ids (a training
+    sample): their features are the same as without it, at a fraction of the cost.
+    ``keyed``: the customer keys and their qualifying days, when the caller has them."""
     cutoffs = sorted(set(cutoffs))
     if vocab is None:
         vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
     window = _window_days(definition)
-    first_seen = None
+    if keyed is None:  # tenure needs each customer's first day, however old
+        keys = customer_keys(events.lazy())
+        active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
+    else:
+        keys, active = keyed
+    seen = events.lazy()
     if cutoffs:
-        # Only the days that some cut-off can see are rolled up; tenure needs the first day.
-        first_seen = (
-            events.lazy()
-            .group_by(CUSTOMER_ID)
-            .agg(pl.col(TIMESTAMP).min().dt.date().cast(pl.Int32).alias("_first_day"))
-            .collect()
-        )
+        # Only the days that some cut-off can see are rolled up;
+        # lazily: an eager filter would copy the whole log while the caller still holds it.
         first = to_datetime(cutoffs[0] - dt.timedelta(days=window))
         last = to_datetime(cutoffs[-1])
-        # lazily: an eager filter would copy the whole log while the caller still holds it
-        seen = events.lazy().filter((pl.col(TIMESTAMP) >= first) & (pl.col(TIMESTAMP) < last))
-    else:
-        seen = events.lazy()
-    daily, products = _daily(seen, vocab, definition, first_seen)
+        seen = seen.filter((pl.col(TIMESTAMP) >= first) & (pl.col(TIMESTAMP) < last))
+    daily, products = _daily(seen, vocab, definition, keys)
     texts = text_signals.text_table(seen, vocab.columns)
-    active_days = _active_days(events, definition, cutoffs[-1] if cutoffs else None)
     fitted: dict[dt.date, BgNbdParams | None] = {}
     frames: list[pl.LazyFrame] = []
     names: list[str] = []
     categorical: list[str] = []
+    subsets: dict[int, tuple[pl.DataFrame, pl.DataFrame | None]] = {}
     for cutoff in cutoffs:
         c_day = _day_number(cutoff)
         aggs, derived, second, names, categorical = _event_features(c_day, vocab, definition)
+        rolled, bought_days = daily, products
+        if only is not None and cutoff in only:
+            ids = only[cutoff]
+            if id(ids) not in subsets:  # one filtered copy per distinct sample
+                wanted = keys.table.filter(pl.col(CUSTOMER_ID).is_in(ids.implode()))
+                chosen = wanted.get_column(_KEY).implode()
+                subsets[id(ids)] = (
+                    daily.filter(pl.col(_KEY).is_in(chosen)),
+                    None if products is None else products.filter(pl.col(_KEY).is_in(chosen)),
+                )
+            rolled, bought_days = subsets[id(ids)]
         frame = (
-            daily.lazy()
+            rolled.lazy()
             .filter((pl.col(_DAY) >= c_day - window) & (pl.col(_DAY) < c_day))
             .group_by(_KEY)
-            .agg(pl.col(CUSTOMER_ID).first(), *aggs)
+            .agg(aggs)
             .filter(pl.col("_in_population"))
+            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY, how="left")
         )
-        if products is not None:
+        if bought_days is not None:
             product_aggs = [
                 pl.col(column).drop_nulls().n_unique().cast(pl.Float64).alias(name)
                 for column, name in (
                     (PRODUCT_ID, "distinct_products"),
                     (CATEGORY, "distinct_categories"),
                 )
-                if column in products.columns
+                if column in bought_days.columns
             ]
             bought = (
-                products.lazy()
+                bought_days.lazy()
                 .filter((pl.col(_DAY) >= c_day - 365) & (pl.col(_DAY) < c_day))
                 .group_by(_KEY)
                 .agg(product_aggs)
@@ -664,8 +727,21 @@ def _features_plan(
             frame = frame.join(written, on=CUSTOMER_ID, how="left").with_columns(
                 text_signals.fill_absent(text_signals.feature_names(vocab.columns))
             )
-        buy_till_you_die, fitted[cutoff] = bgnbd.cutoff_features(
-            active_days,
+        summary = (
+            active.lazy()
+            .filter(pl.col(_DAY) < c_day)
+            .group_by(_KEY)
+            .agg(
+                pl.col(_DAY).min().alias("_first"),
+                pl.col(_DAY).max().alias("_last"),
+                pl.len().alias("_n"),
+            )
+            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
+            .sort(CUSTOMER_ID)  # the fit's seeded sample follows the customer ids
+            .collect()
+        )
+        buy_till_you_die, fitted[cutoff] = bgnbd.summary_features(
+            summary,
             c_day,
             definition.horizon_days,
             bgnbd_params,
@@ -694,6 +770,54 @@ def _features_plan(
     names = names + [name for _, name, _ in attributes]
     categorical = categorical + [name for _, name, kind in attributes if kind == "category"]
     return result, names, categorical, fitted
+
+
+def _active_key_days(
+    events: pl.DataFrame, definition: ChurnDefinition, keys: CustomerKeys, before: dt.date | None
+) -> pl.DataFrame:
+    """``_active_days`` by customer key: one row per key and qualifying day before ``before``."""
+    lf = events.lazy()
+    if before is not None:
+        lf = lf.filter(pl.col(TIMESTAMP) < to_datetime(before))
+    return (
+        lf.filter(qualifying(events, definition))
+        .select(keys.expr(), pl.col(TIMESTAMP).dt.date().cast(pl.Int32).alias(_DAY))
+        .unique()
+        .collect()
+    )
+
+
+def _key_labels(
+    active: pl.DataFrame,
+    keys: CustomerKeys,
+    cutoffs: Sequence[dt.date],
+    definition: ChurnDefinition,
+) -> pl.DataFrame:
+    """``windows.build_labels`` from the qualifying days by key (integers, one pass over the
+    log shared with BG/NBD): the population has a qualifying day in the lookback, and
+    churned when it has none in ``[C, C + horizon)``."""
+    schema = {CUSTOMER_ID: pl.String, "cutoff": pl.Date, "label": pl.Int8}
+    if not cutoffs:
+        return pl.DataFrame(schema=schema)
+    day = pl.col(_DAY)
+    frames = []
+    for cutoff in sorted(cutoffs):
+        c_day = _day_number(cutoff)
+        start, end = c_day - definition.lookback_days, c_day + definition.horizon_days
+        frames.append(
+            active.lazy()
+            .filter((day >= start) & (day < end))
+            .group_by(_KEY)
+            .agg((day < c_day).any().alias("_before"), (day >= c_day).any().alias("_after"))
+            .filter(pl.col("_before"))
+            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
+            .select(
+                CUSTOMER_ID,
+                pl.lit(cutoff, pl.Date).alias("cutoff"),
+                (~pl.col("_after")).cast(pl.Int8).alias("label"),
+            )
+        )
+    return pl.concat(frames).sort("cutoff", CUSTOMER_ID).collect().cast(schema)
 
 
 def _active_days(
@@ -731,15 +855,38 @@ def build_features(
 
 
 def build_training_set(
-    events: pl.DataFrame, customers: pl.DataFrame | None, definition: ChurnDefinition
+    events: pl.DataFrame,
+    customers: pl.DataFrame | None,
+    definition: ChurnDefinition,
+    *,
+    max_fit_rows: int | None = None,
+    seed: int = 0,
 ) -> FeatureSet:
-    """Features and labels at every cut-off of the plan; the plan carries the warnings."""
+    """Features and labels at every cut-off of the plan; the plan carries the warnings.
+
+    With ``max_fit_rows``, when the labelled rows of all cut-offs exceed it, the earlier
+    cut-offs are built only for the seeded sample of whole customers that training fits
+    on (``fitting_sample``, recorded in ``fit_customers``); the evaluation cut-off keeps
+    every customer. Training on the result gives the same model as on the full set.
+    """
     plan = plan_cutoffs(events, definition)
-    labels = build_labels(events, plan.cutoffs, definition)
+    keys = customer_keys(events.lazy())
+    active = _active_key_days(events, definition, keys, None)
+    labels = _key_labels(active, keys, plan.cutoffs, definition)
     plan.warnings.extend(check_labels(labels))
     vocab = vocabulary(events, before=plan.as_of)
+    sample = None
+    if max_fit_rows is not None:
+        sample = fitting_sample(labels, max_fit_rows, seed)
+    only, counts = None, None
+    if sample is not None:
+        counts = labels.select("cutoff", "label")
+        only = {c: sample for c in plan.cutoffs if c != plan.eval_cutoff}
+        labels = labels.filter(
+            (pl.col("cutoff") == plan.eval_cutoff) | pl.col(CUSTOMER_ID).is_in(sample.implode())
+        )
     features, names, categorical, fitted = _features_plan(
-        events, customers, plan.cutoffs, definition, vocab
+        events, customers, plan.cutoffs, definition, vocab, only=only, keyed=(keys, active)
     )
     frame = (
         features.join(labels.lazy(), on=[CUSTOMER_ID, "cutoff"], how="inner", maintain_order="left")
@@ -747,8 +894,28 @@ def build_training_set(
         .collect()
     )
     return FeatureSet(
-        frame=frame, feature_names=names, categorical=categorical, plan=plan, bgnbd=fitted
+        frame=frame,
+        feature_names=names,
+        categorical=categorical,
+        plan=plan,
+        bgnbd=fitted,
+        fit_customers=sample,
+        label_counts=counts,
     )
+
+
+def fitting_sample(rows: pl.DataFrame | pl.LazyFrame, limit: int, seed: int) -> pl.Series | None:
+    """The seeded sample of whole customers that training fits on when ``rows`` (customer ×
+    cut-off) exceed ``limit``: about ``limit`` rows' worth of customers; None when all fit."""
+    rows = rows.lazy()
+    height = rows.select(pl.len()).collect().item()
+    if height <= limit:
+        return None
+    ids = rows.select(pl.col(CUSTOMER_ID).unique().sort()).collect().to_series()
+    keep = max(1, int(len(ids) * limit / height))
+    chosen = np.sort(np.random.default_rng(seed).permutation(len(ids))[:keep])
+    logger.info("fitting on %d of %d customers (max_fit_rows=%d)", keep, len(ids), limit)
+    return ids.gather(chosen)
 
 
 def _is_zero_when_absent(name: str) -> bool:

@@ -218,7 +218,13 @@ def train(
     report(0.02, Message("progress.features"))
     check_customer_columns(shop)
     if shop.events is not None:
-        feature_set = build_training_set(shop.events, shop.customers, definition)
+        feature_set = build_training_set(
+            shop.events,
+            shop.customers,
+            definition,
+            max_fit_rows=settings.training.max_fit_rows,
+            seed=settings.training.seed,
+        )
         mode = "events"
     elif _has_label(shop):
         feature_set = build_table_set(shop.customers, label=LABEL)

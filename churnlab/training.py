@@ -48,6 +48,7 @@ from churnlab.baselines import (
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError
 from churnlab.evaluation import evaluate
+from churnlab.features import fitting_sample
 from churnlab.i18n import Message
 from churnlab.model import ChurnModel, platt, tune
 
@@ -173,19 +174,21 @@ def _cutoff_stats(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _fitting_rows(
-    labelled: pl.LazyFrame, cutoffs: list[dt.date], limit: int, seed: int
+    labelled: pl.LazyFrame,
+    cutoffs: list[dt.date],
+    limit: int,
+    seed: int,
+    sample: pl.Series | None = None,
 ) -> pl.DataFrame:
     """The rows of ``cutoffs`` to fit on: all of them, or a seeded sample of whole customers
-    holding about ``limit`` rows. Filtering lazily never copies the full feature table."""
+    holding about ``limit`` rows (``sample``, when the feature set was built for it).
+    Filtering lazily never copies the full feature table."""
     rows = labelled.filter(pl.col("cutoff").is_in(cutoffs))
-    height = rows.select(pl.len()).collect().item()
-    if height <= limit:
+    if sample is None:
+        sample = fitting_sample(rows, limit, seed)
+    if sample is None:
         return rows.collect()
-    ids = rows.select(pl.col("customer_id").unique().sort()).collect().to_series()
-    keep = max(1, int(len(ids) * limit / height))
-    chosen = ids.gather(np.sort(np.random.default_rng(seed).permutation(len(ids))[:keep]))
-    logger.info("fitting on %d of %d customers (max_fit_rows=%d)", keep, len(ids), limit)
-    return rows.filter(pl.col("customer_id").is_in(chosen.implode())).collect()
+    return rows.filter(pl.col("customer_id").is_in(sample.implode())).collect()
 
 
 def _scaled_trees(n_trees: int, rows_fit: int, rows_final: int, config: TrainingConfig) -> int:
@@ -368,14 +371,22 @@ def _events(
             "error.training.no_validation_cutoff",
             hint="error.training.no_validation_cutoff.hint",
         )
+    counts = getattr(feature_set, "label_counts", None)  # every row, when the set is a sample
     stats = _cutoff_stats(
-        labelled.select("cutoff", "label")
+        (labelled if counts is None else counts.lazy())
+        .select("cutoff", "label")
         .filter(pl.col("cutoff").is_in(list(plan.cutoffs)))
         .collect()
     )
     # Every fit uses the same customers (all, or a sample past max_fit_rows); the
     # evaluation snapshot keeps every customer.
-    final_frame = _fitting_rows(labelled, list(plan.cutoffs), config.max_fit_rows, config.seed)
+    final_frame = _fitting_rows(
+        labelled,
+        list(plan.cutoffs),
+        config.max_fit_rows,
+        config.seed,
+        getattr(feature_set, "fit_customers", None),
+    )
     train_frame = final_frame.filter(pl.col("cutoff").is_in(validation))
     eval_frame = labelled.filter(pl.col("cutoff") == plan.eval_cutoff).collect()
     y_train, y_eval = _labels(train_frame), _labels(eval_frame)

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+import churnlab.features as features_module
 from churnlab.catalogue import CATALOGUE, describe
 from churnlab.config import ChurnDefinition
 from churnlab.errors import DataError
@@ -324,3 +325,59 @@ def test_table_set() -> None:
         build_table_set(table)
     with pytest.raises(DataError, match="same churn label"):
         build_table_set(table.with_columns(churned=pl.lit(1)), label="churned")
+
+
+def test_labels_by_key_equal_build_labels() -> None:
+    events, _ = random_shop(customers=200, seed=5)
+    for definition in (ChurnDefinition(), ChurnDefinition(activity=("any",), horizon_days=45)):
+        training = build_training_set(events, None, definition)
+        expected = build_labels(events, training.plan.cutoffs, definition)
+        got = training.frame.select("customer_id", "cutoff", "label").sort("cutoff", "customer_id")
+        assert got.height == expected.height > 0
+        assert got.equals(expected.sort("cutoff", "customer_id"))
+
+
+def test_a_hash_collision_falls_back_to_dictionary_keys(monkeypatch) -> None:
+    """Two ids with the same hash must never be merged into one customer."""
+    events, _ = random_shop(customers=60, seed=2)
+    definition = ChurnDefinition()
+    plain = build_training_set(events, None, definition).frame
+    numbered = features_module.CustomerKeys.expr
+
+    def colliding(self):  # every id hashes alike: only the fallback keeps customers apart
+        return (pl.col("customer_id").hash() * 0).alias("_key") if self.by_hash else numbered(self)
+
+    monkeypatch.setattr(features_module.CustomerKeys, "expr", colliding)
+    keys = features_module.customer_keys(events.lazy())
+    assert not keys.by_hash and keys.table.height == events["customer_id"].n_unique()
+    collided = build_training_set(events, None, definition).frame
+    assert collided.sort("cutoff", "customer_id").equals(plain.sort("cutoff", "customer_id"))
+
+
+def test_a_training_sample_builds_only_what_training_fits_on() -> None:
+    """With max_fit_rows the earlier cut-offs hold only the fitting sample and the model
+    trained on the smaller set is the same model, byte for byte."""
+    from churnlab.config import TrainingConfig
+    from churnlab.training import train_on_feature_set
+
+    events, _ = random_shop(customers=400, seed=7)
+    definition = ChurnDefinition(activity=("any",), horizon_days=60)
+    full = build_training_set(events, None, definition)
+    limit = full.frame.height // 3
+    sampled = build_training_set(events, None, definition, max_fit_rows=limit, seed=0)
+    eval_cutoff = full.plan.eval_cutoff
+    assert sampled.fit_customers is not None
+    assert sampled.frame.height < full.frame.height
+    at_eval = sampled.frame.filter(pl.col("cutoff") == eval_cutoff)
+    assert at_eval.height == full.frame.filter(pl.col("cutoff") == eval_cutoff).height
+    earlier = sampled.frame.filter(pl.col("cutoff") != eval_cutoff)
+    assert set(earlier["customer_id"]) <= set(sampled.fit_customers)
+    # the sampled rows are exactly the full set's rows of those customers
+    same = full.frame.join(earlier.select("customer_id", "cutoff"), on=["customer_id", "cutoff"])
+    assert same.sort("cutoff", "customer_id").equals(earlier.sort("cutoff", "customer_id"))
+    config = TrainingConfig(max_fit_rows=limit, tuning_seconds=600.0, max_trials=4)
+    a = train_on_feature_set(full, config)
+    b = train_on_feature_set(sampled, config)
+    assert bytes(a.model.booster_.save_raw()) == bytes(b.model.booster_.save_raw())
+    assert a.cutoff_stats == b.cutoff_stats
+    assert a.eval_predictions.equals(b.eval_predictions)
