@@ -953,7 +953,10 @@ def build_scoring_set(
             as_of = events.get_column(TIMESTAMP).max().date() + dt.timedelta(days=1)
         else:
             raise DataError("error.features.no_events_to_score")
-    past = events.filter(pl.col(TIMESTAMP) < to_datetime(as_of))
+    past = events
+    latest = events.get_column(TIMESTAMP).max() if events.height else None
+    if latest is not None and latest >= to_datetime(as_of):  # a copy only when events must go
+        past = events.filter(pl.col(TIMESTAMP) < to_datetime(as_of))
     vocab = vocabulary(past)
     frame, names, cats = build_features_with_names(
         past, customers, [as_of], definition, vocab, bgnbd_params

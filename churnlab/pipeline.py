@@ -268,7 +268,8 @@ def train_feature_set(
         [n for n in feature_set.feature_names if not is_calendar_feature(n)],
         feature_set.categorical,
     )
-    labels = feature_set.frame.get_column(LABEL).to_numpy()
+    counts = getattr(feature_set, "label_counts", None)  # every labelled row, sampled or not
+    labels = (feature_set.frame if counts is None else counts).get_column(LABEL).to_numpy()
     plan = feature_set.plan
     document: dict[str, Any] = {
         "mode": mode,

@@ -381,3 +381,25 @@ def test_a_training_sample_builds_only_what_training_fits_on() -> None:
     assert bytes(a.model.booster_.save_raw()) == bytes(b.model.booster_.save_raw())
     assert a.cutoff_stats == b.cutoff_stats
     assert a.eval_predictions.equals(b.eval_predictions)
+
+
+def test_a_sampled_training_run_reports_the_full_base_rate_and_stats() -> None:
+    """The bundle's base rate (risk bands) and per-cut-off counts come from every labelled
+    row, not from the sample the earlier cut-offs were built for."""
+    from churnlab.config import Settings, TrainingConfig
+    from churnlab.ingest.loading import ShopData
+    from churnlab.pipeline import train
+
+    events, _ = random_shop(customers=400, seed=7)
+    shop = ShopData(events=events, customers=None, tables=[], source="test")
+    definition = ChurnDefinition(activity=("any",), horizon_days=60)
+    rows = build_training_set(events, None, definition).frame.height
+    runs = {}
+    for limit in (rows * 10, rows // 3):
+        config = TrainingConfig(max_fit_rows=limit, tuning_seconds=600.0, max_trials=2)
+        runs[limit] = train(shop, Settings(churn=definition, training=config))
+    full, sampled = runs[rows * 10], runs[rows // 3]
+    assert sampled.training_set.fit_customers is not None
+    assert full.training_set.fit_customers is None
+    assert sampled.base_rate == pytest.approx(full.base_rate, abs=1e-12)
+    assert sampled.document["cutoff_stats"] == full.document["cutoff_stats"]
