@@ -73,7 +73,7 @@ PRIOR_PARAM = "linear_prior"
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -700.0, 700.0)))
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

@@ -51,6 +51,7 @@ from churnlab.evaluation import evaluate
 from churnlab.features import fitting_sample
 from churnlab.i18n import Message
 from churnlab.model import ChurnModel, platt, tune
+from churnlab.table_tuning import PlainXGBoostBaseline, cv_scale, tune_cv
 
 logger = logging.getLogger(__name__)
 
@@ -454,32 +455,42 @@ def _table(
     dev_frame, test_frame = frame.filter(~holdout), frame.filter(holdout)
     y_dev, y_test = y_all[~holdout], y_all[holdout]
     _check_rows(y_test, "evaluation", MIN_EVAL_ROWS)
-    valid = _stratified_mask(y_dev, VALID_SHARE, config.seed + 1)
-    fit_frame, valid_frame = dev_frame.filter(~valid), dev_frame.filter(valid)
 
     _report(progress, 0.1, "progress.tuning")
-    held_model, params, trials, tuned_trees, rows_tuned = _develop(
-        feature_set, fit_frame, valid_frame, dev_frame, config, progress
+    names = list(feature_set.feature_names)
+    categorical = list(feature_set.categorical)
+    # Cross-validated on the development rows (see table_tuning); the refit uses them all.
+    params, cv_trees, trials, slope = tune_cv(
+        dev_frame.select(names), y_dev, categorical, config, _sub_progress(progress, 0.1, 0.6)
     )
+    tuned_trees = cv_scale(cv_trees, int(trials[0]["folds"]))
+    rows_tuned = dev_frame.height
+    held_model = _refit(feature_set, dev_frame, params, tuned_trees, (slope, 0.0), config)
+    held_model = _match_level(held_model, slope, dev_frame.select(names), y_dev)
 
     _report(progress, 0.7, "progress.baseline")
-    names = list(feature_set.feature_names)
-    baseline = TableLogisticBaseline().fit(
-        dev_frame.select(names), y_dev, categorical=list(feature_set.categorical)
-    )
+    baseline = TableLogisticBaseline().fit(dev_frame.select(names), y_dev, categorical=categorical)
+    peers = {
+        f"xgboost_depth{depth}": PlainXGBoostBaseline(depth, config.seed).fit(
+            dev_frame.select(names), y_dev, categorical
+        )
+        for depth in (3, 6)
+    }
 
     _report(progress, 0.75, "progress.evaluating_held_out")
     p_model = held_model.predict_proba(test_frame.select(names))
     p_logistic = baseline.predict_proba(test_frame.select(names))
     metrics = {"model": evaluate(y_test, p_model), "logistic": evaluate(y_test, p_logistic)}
-    predictions = pl.DataFrame(
-        {
-            "customer_id": test_frame.get_column("customer_id").cast(pl.String),
-            "label": pl.Series(y_test, dtype=pl.Int8),
-            "p_model": p_model,
-            "p_logistic": p_logistic,
-        }
-    )
+    columns = {
+        "customer_id": test_frame.get_column("customer_id").cast(pl.String),
+        "label": pl.Series(y_test, dtype=pl.Int8),
+        "p_model": p_model,
+        "p_logistic": p_logistic,
+    }
+    for name, peer in peers.items():
+        columns[f"p_{name}"] = peer.predict_proba(test_frame.select(names))
+        metrics[name] = evaluate(y_test, columns[f"p_{name}"])
+    predictions = pl.DataFrame(columns)
     stats: list[dict[str, Any]] = []  # a customer table has no cut-offs
     _report(progress, 0.85, "progress.refitting_customers")
     final, n_final = _finalise(

@@ -277,9 +277,16 @@ def test_labelled_customer_table() -> None:
     fs = FakeFeatureSet(frame, list(FEATURES), ["channel"], None)
     result = train_on_feature_set(fs, CONFIG)
     assert result.mode == "table"
-    assert set(result.metrics) == {"model", "logistic"}
+    assert set(result.metrics) == {"model", "logistic", "xgboost_depth3", "xgboost_depth6"}
     preds = result.eval_predictions
-    assert preds.columns == ["customer_id", "label", "p_model", "p_logistic"]
+    assert preds.columns == [
+        "customer_id",
+        "label",
+        "p_model",
+        "p_logistic",
+        "p_xgboost_depth3",
+        "p_xgboost_depth6",
+    ]
     assert preds.height == pytest.approx(0.2 * n, abs=2)
     # stratified: the held-out churn rate matches the whole table's
     assert preds["label"].mean() == pytest.approx(rows["label"].mean(), abs=0.01)
@@ -288,6 +295,17 @@ def test_labelled_customer_table() -> None:
     assert result.model.prior_ is None
     assert all("linear_prior" not in t["params"] for t in result.trials)
     assert result.metrics["model"]["roc_auc"] > result.metrics["logistic"]["roc_auc"]
+    # cross-validated tuning tries the plain peers first and is at least as good as them
+    assert [t["candidate"] for t in result.trials[:3]] == [
+        "xgboost_depth3",
+        "xgboost_depth6",
+        "churnlab_default",
+    ]
+    assert all(t["folds"] == 5 and t["rows"] == 800 for t in result.trials)
+    chosen = next(t for t in result.trials if t["chosen"])
+    assert chosen["valid_logloss"] <= min(t["valid_logloss"] for t in result.trials[:2]) * 1.005
+    for peer in ("xgboost_depth3", "xgboost_depth6"):
+        assert result.metrics["model"]["log_loss"] < result.metrics[peer]["log_loss"]
     p = result.model.predict_proba(frame.select(FEATURES))
     assert p.shape == (n,)
     assert abs(p.mean() - rows["label"].mean()) < 0.05
