@@ -1,7 +1,7 @@
 """Metrics and curves for churn probabilities, in the "Metrics" shape of docs/ARCHITECTURE.md.
 
 Everything returned is plain Python (int, float, list, dict) so it can be stored
-in a bundle as JSON and drawn by ``charts.py``.
+in a bundle as JSON and drawn by ``churnlab.charts``.
 
 Ranking rule used for lift, capture, gains and the threshold table: customers are
 sorted by probability, highest first; ties keep their input order (a stable sort),

@@ -7,7 +7,7 @@ import html
 import plotly.io as pio
 
 from churnlab import i18n
-from churnlab.charts_results import results_bands_figure
+from churnlab.charts import results_bands_figure
 from churnlab.results import CampaignResults
 
 

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from churnlab.charts_results import backtest_bands_figure, qini_figure, results_bands_figure
+from churnlab.charts import backtest_bands_figure, qini_figure, results_bands_figure
 from churnlab.errors import ChurnlabError
 from churnlab.results import planner_save_rate
 from pages._shared import (

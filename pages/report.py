@@ -4,7 +4,7 @@ import streamlit as st
 
 from churnlab import i18n
 from churnlab.campaign import plan_campaign
-from churnlab.charts_results import results_bands_figure
+from churnlab.charts import results_bands_figure
 from churnlab.config import CampaignConfig
 from churnlab.report import executive_summary, render_report_html, report_facts, report_figures
 from pages._shared import (

@@ -85,7 +85,7 @@ EN: dict[str, str] = {
     "error.model.tuning_one_class.hint": "Raise max_tuning_rows.",
     "error.model.no_trials": "No parameter set was tried.",
     "error.model.no_trials.hint": "Set max_trials to at least 1.",
-    # charts.py
+    # charts/
     "error.charts.no_metrics": "There are no metrics to draw.",
     "error.charts.no_metrics.hint": "Train a model first, then open this chart.",
     "error.charts.no_curve": "The metrics do not contain the {curve} curve, so this chart cannot be drawn.",

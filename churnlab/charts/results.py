@@ -1,7 +1,6 @@
 """Figures of campaign results, the backtest and uplift targeting (pure: data in, figure out).
 
-Same look as ``churnlab/charts.py`` (its ``_finish`` and colours), kept apart so the
-campaign-results work does not touch the shared chart module.
+Same look as every other chart (``_style``: ``_finish`` and the colours).
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from churnlab.charts import GREY, MODEL_COLOUR, _finish, _percent_axes
+from churnlab.charts._style import GREY, MODEL_COLOUR, _finish, _percent_axes
 from churnlab.i18n import t
 
 TREATMENT_COLOUR = MODEL_COLOUR
