@@ -748,6 +748,7 @@ def tune(
     progress: Progress | None = None,
     *,
     groups: np.ndarray | None = None,
+    valid_groups: np.ndarray | None = None,
     linear_prior: bool = True,
 ) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
     """Seeded coarse-to-fine parameter search with early stopping on the validation rows.
@@ -755,7 +756,9 @@ def tune(
     Trials are scored by the validation log loss of the prior-corrected probabilities
     (AUC is recorded too). The first trial is ``DEFAULT_PARAMS``; the first half of the
     remaining trials are broad random draws, the second half perturb the best so far.
-    Training rows above ``config.max_tuning_rows`` are sampled by customer (``groups``).
+    Training rows above ``config.max_tuning_rows`` are sampled by customer (``groups``), and so
+    are validation rows (``valid_groups``): early stopping evaluates the validation slice after
+    every tree, so on a big shop an unbounded slice costs as much as the boosting itself.
     The search stops early once ``config.tuning_patience`` trials in a row (after the
     default ones) have not improved the best log loss by more than ``LOGLOSS_TOLERANCE``:
     deterministic, and on most shops far sooner than the time budget.
@@ -779,6 +782,10 @@ def tune(
                 "error.model.tuning_one_class", hint="error.model.tuning_one_class.hint"
             )
         logger.info("tuning on a sample of %d rows", len(idx))
+    vidx = _row_sample(len(X_valid), int(config.max_tuning_rows), valid_groups, config.seed + 1)
+    if vidx is not None and np.unique(y_valid[vidx]).size == 2:
+        X_valid, y_valid = X_valid[vidx], y_valid[vidx]
+        logger.info("validating on a sample of %d rows", len(vidx))
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
     prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, linear_prior)
@@ -830,6 +837,7 @@ def tune(
             "params": params,
             "n_trees": int(n_trees),
             "rows": len(X_train),
+            "valid_rows": len(X_valid),
             "valid_logloss": log_loss(y_valid, p),
             "valid_auc": auc(y_valid, p),
             # the slope that calibrates this trial on the validation slice, so the chosen

@@ -274,6 +274,7 @@ def _develop(
         config,
         _sub_progress(progress, 0.1, 0.55),
         groups=fit_frame.get_column("customer_id").to_numpy(),
+        valid_groups=valid_frame.get_column("customer_id").to_numpy(),
         linear_prior=_uses_prior(feature_set),
     )
     _report(progress, 0.55, "progress.fitting_chosen")

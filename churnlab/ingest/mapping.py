@@ -571,6 +571,8 @@ def normalise_event_types(series: pl.Series, codes: dict[str, str] | None = None
         distinct = series.unique()
         if distinct.len() <= series.len() // 2:
             named = normalise_event_types(distinct, codes)
+            if named.equals(distinct.alias(named.name), null_equal=True):
+                return series  # already canonical (most big logs): no 10M-row rewrite
             return series.replace_strict(
                 distinct, named, default=None, return_dtype=pl.String
             ).alias(series.name)

@@ -422,6 +422,20 @@ def _decimal_comma(sample: pl.Series) -> bool:
     return int(comma.sum()) > int(dot.sum())
 
 
+def fast_numbers(series: pl.Series) -> NumberParse | None:
+    """The column read by one Polars cast when every value is a plain finite decimal, else None.
+
+    The same values ``parse_numbers`` gives such a column (its own first step is this cast),
+    without a pass over the distinct values first; a blank, an NA word, a currency sign, a
+    separator or a single odd value returns None and the general parser decides."""
+    if series.dtype != pl.String:
+        return None
+    plain = series.cast(pl.Float64, strict=False)
+    if plain.null_count() != series.null_count() or not bool(plain.is_finite().all()):
+        return None
+    return NumberParse(plain.alias(series.name), 0)
+
+
 def parse_numbers(series: pl.Series) -> NumberParse:
     """Parse money, counts and percentages written with signs, separators and currencies."""
     name = series.name

@@ -325,6 +325,36 @@ def test_large_files_parse_distinct_values_once_with_the_same_result() -> None:
     assert fast_t.n_failed == direct_t.n_failed == n // 3
 
 
+def test_large_plain_number_columns_skip_the_distinct_pass_with_the_same_result() -> None:
+    from churnlab.ingest.cleaning import _parse_distinct
+    from churnlab.ingest.parsing import parse_numbers
+
+    n = 30_000
+    plain = pl.Series("amount", [f"{i % 997}.{i % 100:02d}" for i in range(n)] + [None])
+    assert _parse_distinct(plain, parse_numbers).values.to_list() == (
+        parse_numbers(plain).values.to_list()
+    )
+    messy = pl.Series("amount", ["1,234.50", "12"] * (n // 2))
+    assert _parse_distinct(messy, parse_numbers).values.to_list() == [1234.5, 12.0] * (n // 2)
+
+
+def test_customers_of_a_large_log_are_counted_exactly() -> None:
+    from churnlab.ingest.cleaning import _customers
+
+    ids = [f"{i % 4_321:05d}" for i in range(25_000)] + [None, "00042 "]
+    frame = pl.DataFrame({"customer_id": ids})
+    assert _customers(frame) == 4_321 + 1  # "00042 " is its own (uncleaned) id
+
+
+def test_canonical_event_types_of_a_large_log_are_kept_as_they_are() -> None:
+    from churnlab.ingest.mapping import normalise_event_types
+
+    canonical = pl.Series("event_type", ["view", "cart", "purchase", None] * 6_000)
+    assert normalise_event_types(canonical) is canonical  # no 24k-row rewrite
+    words = pl.Series("event_type", ["pv", "cart", "购买", None] * 6_000)
+    assert normalise_event_types(words).to_list() == ["view", "cart", "purchase", None] * 6_000
+
+
 def test_large_files_clean_distinct_ids_once() -> None:
     from churnlab.ingest.cleaning import _ids
     from churnlab.ingest.parsing import clean_ids

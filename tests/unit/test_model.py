@@ -227,6 +227,21 @@ def test_tune_samples_customers_above_row_limit(data) -> None:
     _, n_trees, trials = tune(X, y, Xv, yv, ["channel"], config, groups=groups)
     assert len(trials) == 1 and n_trees >= 1
     assert 100 <= trials[0]["rows"] <= 300 and trials[0]["rows"] % 2 == 0  # whole customers
+    assert trials[0]["valid_rows"] == min(len(Xv), 200)  # capped by the same limit
+
+
+def test_tune_samples_validation_customers_above_row_limit(data) -> None:
+    """Early stopping evaluates the validation rows after every tree: they are capped too."""
+    X, y, Xv, yv = data
+    config = TrainingConfig(seed=1, max_trials=1, early_stopping_rounds=5, max_trees=20)
+    limit = len(Xv) // 3
+    groups = np.array([f"v{i // 2}" for i in range(len(Xv))])
+    capped = TrainingConfig(**{**config.__dict__, "max_tuning_rows": limit})
+    _, _, trials = tune(X, y, Xv, yv, ["channel"], capped, valid_groups=groups)
+    rows = trials[0]["valid_rows"]
+    assert limit // 2 <= rows <= 2 * limit and rows % 2 == 0  # whole customers
+    _, _, uncapped = tune(X, y, Xv, yv, ["channel"], config, valid_groups=groups)
+    assert uncapped[0]["valid_rows"] == len(Xv)
 
 
 def test_tune_respects_time_budget(data) -> None:

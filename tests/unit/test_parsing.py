@@ -10,6 +10,7 @@ import pytest
 from churnlab.ingest.parsing import (
     clean_ids,
     datetime_share,
+    fast_numbers,
     number_share,
     parse_datetimes,
     parse_numbers,
@@ -185,6 +186,22 @@ def test_native_numbers_pass_through() -> None:
     assert result.values.to_list() == [1.0, 2.0, None]
     nan = parse_numbers(pl.Series([1.5, float("nan")]))
     assert nan.values.to_list() == [1.5, None]
+
+
+def test_fast_numbers_reads_plain_decimals_like_the_general_parser() -> None:
+    plain = pl.Series("amount", ["12", "0.5", "-3", "1e3", None, "+7", ".25"])
+    fast = fast_numbers(plain)
+    assert fast is not None and fast.n_failed == 0
+    assert fast.values.to_list() == parse_numbers(plain).values.to_list()
+    assert fast.values.name == "amount"
+
+
+@pytest.mark.parametrize(
+    "odd", [" 12", "1,234", "¥12", "nan", "inf", "", "NA", "(12.00)", "12%", "1.234,56"]
+)
+def test_fast_numbers_leaves_every_messy_value_to_the_general_parser(odd: str) -> None:
+    assert fast_numbers(pl.Series(["1.5", "2", odd, "3"])) is None
+    assert fast_numbers(pl.Series([1.5, 2.0])) is None  # typed columns need no text parsing
 
 
 # --------------------------------------------------------------------------- ids
