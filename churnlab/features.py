@@ -678,6 +678,7 @@ def _features_plan(
     daily, products = _daily(seen, vocab, definition, keys)
     texts = text_signals.text_table(seen, vocab.columns)
     fitted: dict[dt.date, BgNbdParams | None] = {}
+    previous: BgNbdParams | None = None
     frames: list[pl.LazyFrame] = []
     names: list[str] = []
     categorical: list[str] = []
@@ -746,7 +747,9 @@ def _features_plan(
             definition.horizon_days,
             bgnbd_params,
             since_day=c_day - definition.lookback_days,
+            start=previous,  # cut-offs a step apart have close optima: start from the last
         )
+        previous = fitted[cutoff] or previous
         frame = frame.join(buy_till_you_die.lazy(), on=CUSTOMER_ID, how="left")
         names = names + list(bgnbd.FEATURES)
         frame = (

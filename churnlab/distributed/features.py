@@ -315,6 +315,7 @@ def bgnbd_params(
         shop.client.map(_bgnbd_summaries, shop.live(), cutoffs=cutoffs, definition=definition)
     )
     fitted: dict[dt.date, BgNbdParams | None] = {}
+    previous: BgNbdParams | None = None
     for i, cutoff in enumerate(cutoffs):
         summary = pl.concat([b[i] for b in per_bucket]).sort(CUSTOMER_ID)
         s = bgnbd.summary_from_days(
@@ -323,7 +324,8 @@ def bgnbd_params(
             summary.get_column("_n").to_numpy(),
             _day(cutoff),
         )
-        fitted[cutoff] = bgnbd.fit(s.x, s.t_x, s.T, seed=0)
+        fitted[cutoff] = bgnbd.fit(s.x, s.t_x, s.T, seed=0, start=previous)
+        previous = fitted[cutoff] or previous
     return fitted
 
 

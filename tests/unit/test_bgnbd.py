@@ -53,6 +53,18 @@ def test_fit_recovers_the_parameters_it_was_simulated_from(simulated) -> None:
     assert fitted.b == pytest.approx(CDNOW.b, rel=0.25)
 
 
+def test_a_fit_started_near_the_optimum_reaches_the_same_parameters(simulated) -> None:
+    """Training starts each cut-off's fit at the previous one's: the answer must not move."""
+    cold = bgnbd.fit(*simulated)
+    assert cold is not None
+    nearby = BgNbdParams(r=cold.r * 1.2, alpha=cold.alpha * 0.8, a=cold.a * 1.3, b=cold.b * 0.7)
+    warm = bgnbd.fit(*simulated, start=nearby)
+    assert warm is not None and warm != cold  # it did start elsewhere
+    for name in ("r", "alpha", "a", "b"):
+        assert getattr(warm, name) == pytest.approx(getattr(cold, name), rel=2e-3)
+    assert bgnbd.fit(*simulated, start=nearby) == warm  # deterministic
+
+
 def test_gradient_matches_finite_differences(simulated) -> None:
     x, t_x, T = (v[:500] for v in simulated)
     theta = np.log([0.3, 4.0, 0.8, 2.5])
