@@ -65,10 +65,11 @@ class TrainingConfig:
     """The search stops when this many trials in a row (after the defaults) have not improved
     the best validation log loss by more than 0.5 %: later trials only tie, and the parsimony
     rule picks among ties anyway. Deterministic, unlike the time budget."""
-    max_tuning_rows: int = 50_000
+    max_tuning_rows: int = 100_000
     """Tuning fits on a customer sample of at most this many rows and stops its trees early on a
     validation sample of at most this many: every trial costs the same on a big shop as on a
-    mid-sized one (10M events: tuning 2x faster, out-of-time ROC AUC within 0.0001)."""
+    mid-sized one. 50,000 was measured and rejected: 2x faster tuning at 10M events, but at 1M
+    (5 s app budget) the noisier trials chose a deeper, worse model (ROC AUC 0.847 vs 0.849)."""
     max_fit_rows: int = 200_000
     """Event logs: the evaluated and final fits use a seeded sample of whole customers of
     at most this many rows (customer × cut-off). Past a couple of hundred thousand rows more rows
