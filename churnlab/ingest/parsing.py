@@ -439,6 +439,9 @@ def fast_numbers(series: pl.Series) -> NumberParse | None:
 def parse_numbers(series: pl.Series) -> NumberParse:
     """Parse money, counts and percentages written with signs, separators and currencies."""
     name = series.name
+    fast = fast_numbers(series)
+    if fast is not None:
+        return fast
     if series.dtype.is_numeric() or series.dtype == pl.Boolean:
         v = series.cast(pl.Float64, strict=False)
         v = pl.select(pl.when(v.is_finite()).then(v)).to_series().alias(name)
