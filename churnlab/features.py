@@ -663,19 +663,24 @@ def _features_plan(
     if vocab is None:
         vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
     window = _window_days(definition)
-    if keyed is None:  # tenure needs each customer's first day, however old
-        keys = customer_keys(events.lazy())
-        active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
-    else:
-        keys, active = keyed
+    # tenure needs each customer's first day, however old
+    keys, active = keyed if keyed is not None else (customer_keys(events.lazy()), None)
     seen = events.lazy()
+    whole_past = True  # whether ``seen`` holds every event before the last cut-off
     if cutoffs:
         # Only the days that some cut-off can see are rolled up;
         # lazily: an eager filter would copy the whole log while the caller still holds it.
-        first = to_datetime(cutoffs[0] - dt.timedelta(days=window))
+        first = cutoffs[0] - dt.timedelta(days=window)
         last = to_datetime(cutoffs[-1])
-        seen = seen.filter((pl.col(TIMESTAMP) >= first) & (pl.col(TIMESTAMP) < last))
+        seen = seen.filter((pl.col(TIMESTAMP) >= to_datetime(first)) & (pl.col(TIMESTAMP) < last))
+        starts = keys.table.get_column("_first_day")
+        whole_past = not starts.len() or starts.min() >= _day_number(first)  # type: ignore[operator]
     daily, products = _daily(seen, vocab, definition, keys)
+    if active is None and whole_past:
+        # the qualifying days are the roll-up's days with a qualifying event: no second pass
+        active = daily.filter(pl.col("_nq") > 0).select(_KEY, _DAY)
+    elif active is None:  # older history than the roll-up holds (BG/NBD reads all of it)
+        active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
     texts = text_signals.text_table(seen, vocab.columns)
     fitted: dict[dt.date, BgNbdParams | None] = {}
     previous: BgNbdParams | None = None

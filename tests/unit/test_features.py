@@ -283,6 +283,35 @@ def test_scoring_as_of_and_forced_columns() -> None:
     assert forced.frame.get_column("shoe_size").null_count() == forced.frame.height
 
 
+@pytest.mark.parametrize("history_days", [200, 900])
+def test_scoring_reads_qualifying_days_from_the_roll_up_only_when_it_holds_all_history(
+    history_days: int,
+) -> None:
+    """Scoring takes the qualifying days from the daily roll-up when the log starts inside its
+    window, and from a pass over the whole log when older history exists (BG/NBD and tenure
+    read all of it): both give the features of the explicit computation."""
+    events, customers = random_shop()
+    end = events.get_column("timestamp").max()
+    events = events.filter(pl.col("timestamp") >= end - dt.timedelta(days=history_days))
+    as_of = end.date() + dt.timedelta(days=1)
+    definition = ChurnDefinition()
+    keys = features_module.customer_keys(events.lazy())
+    active = features_module._active_key_days(events, definition, keys, as_of)
+    explicit, _, _, _ = features_module._features_plan(
+        events, customers, [as_of], definition, keyed=(keys, active)
+    )
+    calls: list[tuple] = []
+    original = features_module._active_key_days
+    features_module._active_key_days = lambda *a: calls.append(a) or original(*a)
+    try:
+        derived, _, _, _ = features_module._features_plan(events, customers, [as_of], definition)
+    finally:
+        features_module._active_key_days = original
+    assert derived.collect().equals(explicit.collect())
+    # history older than the window needs the pass over the whole log; else none is made
+    assert len(calls) == (1 if history_days > 365 else 0)
+
+
 def test_every_feature_has_both_descriptions() -> None:
     events, customers = random_shop()
     training = build_training_set(
