@@ -1,13 +1,14 @@
 """The app's timings on an uploaded shop, driven through the real pages with AppTest.
 
-``python bench/app_timing.py DATA_DIR RESULT_JSON [--tuning-seconds S ...]``
+``python bench/app_timing.py DATA_DIR RESULT_JSON [--models quick tuned] [--tuning-seconds S]``
 
-For each tuning budget (default: the app's, ``config.APP_TUNING_SECONDS``) a fresh session:
+For each kind of model (default: the app's first, quick model; ``tuned`` searches for
+``--tuning-seconds``, default ``config.APP_TUNING_SECONDS``) a fresh session:
 
 1. opens on the sample shop (first run);
 2. uploads ``events.parquet`` and ``customers.parquet`` on the Data page and presses
    *Use these files* (reading, mapping, cleaning);
-3. presses *Train the model* on the Model page with that tuning time;
+3. presses *Train the model* on the Model page with that kind of model;
 4. opens *At-risk customers* (today's features, scores, exact SHAP for the top of
    the list, reasons) — steps 2-4 are "upload → list";
 5. visits every page twice: the second visit is a page switch with a trained model.
@@ -66,14 +67,16 @@ def _timed(at, action) -> float:  # type: ignore[no-untyped-def]
     return round(time.perf_counter() - start, 2)
 
 
-def one_session(data: Path, tuning: float) -> dict:
+def one_session(data: Path, kind: str, tuning: float) -> dict:
     from streamlit.testing.v1 import AppTest
 
     files = [
         (name, (data / name).read_bytes(), "application/octet-stream")
         for name in ("events.parquet", "customers.parquet")
     ]
-    out: dict = {"tuning_seconds": tuning, "steps": {}, "pages": {}, "errors": {}}
+    out: dict = {"model": kind, "steps": {}, "pages": {}, "errors": {}}
+    if kind == "tuned":
+        out["tuning_seconds"] = tuning
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
 
     def step(name: str, action) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +93,7 @@ def one_session(data: Path, tuning: float) -> dict:
     step("open Data page", lambda: open_page("data"))
     step("upload + use files", lambda: _upload(at, files))
     step("open Model page", lambda: open_page("model"))
-    step("train", lambda: _train(at, tuning))
+    step("train", lambda: _train(at, kind, tuning))
     step("open At-risk list (score + explain)", lambda: open_page("at_risk"))
     out["customers_listed"] = int(at.dataframe[-1].value.shape[0]) if at.dataframe else 0
     out["sidebar"] = [str(m.value) for m in at.sidebar.markdown][:3]
@@ -114,8 +117,9 @@ def _upload(at, files) -> None:  # type: ignore[no-untyped-def]
     next(b for b in at.button if b.label == "Use these files").click().run()
 
 
-def _train(at, tuning: float) -> None:  # type: ignore[no-untyped-def]
-    slider = next(s for s in at.slider if s.label == "Tuning time (seconds)")
+def _train(at, kind: str, tuning: float) -> None:  # type: ignore[no-untyped-def]
+    next(r for r in at.radio if r.label == "Model").set_value(kind)
+    slider = next(s for s in at.slider if s.label.startswith("Tuning time"))
     slider.set_value(int(tuning))
     next(b for b in at.get("form_submit_button") if b.label == "Train the model").click().run()
 
@@ -124,17 +128,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("data", type=Path)
     parser.add_argument("result", type=Path)
-    parser.add_argument("--tuning-seconds", type=float, nargs="*", default=None)
+    parser.add_argument("--models", nargs="*", choices=("quick", "tuned"), default=["quick"])
+    parser.add_argument("--tuning-seconds", type=float, default=None)
     args = parser.parse_args()
 
     from churnlab.config import APP_TUNING_SECONDS
 
     _live_routing()
-    budgets = args.tuning_seconds or [APP_TUNING_SECONDS]
+    tuning = args.tuning_seconds or APP_TUNING_SECONDS
     runs = []
-    for tuning in budgets:
-        print(f"tuning budget {tuning} s", flush=True)
-        runs.append(one_session(args.data, tuning))
+    for kind in args.models:
+        print(f"{kind} model", flush=True)
+        runs.append(one_session(args.data, kind, tuning))
     args.result.write_text(json.dumps({"data": str(args.data), "runs": runs}, indent=2))
 
 

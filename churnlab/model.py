@@ -63,6 +63,14 @@ DEFAULT_PARAMS: dict[str, float | int] = {
 }
 """Sensible starting parameters; the search starts here."""
 
+
+def default_params(config: TrainingConfig) -> dict[str, Any]:
+    """``DEFAULT_PARAMS`` at the configured learning rate, if one is set."""
+    params: dict[str, Any] = dict(DEFAULT_PARAMS)
+    if config.learning_rate is not None:
+        params["learning_rate"] = float(config.learning_rate)
+    return params
+
 _EPS = 1e-12
 
 PRIOR_PARAM = "linear_prior"
@@ -811,7 +819,7 @@ def tune(
             break
         step = i if i <= extra else i - extra  # position in the plain search
         if i == 0 or i == extra:
-            params: dict[str, Any] = dict(DEFAULT_PARAMS)
+            params: dict[str, Any] = default_params(config)
         elif step < coarse or best is None:
             params = _sample_params(rng)
         else:

@@ -21,7 +21,7 @@ import streamlit as st
 from churnlab import i18n
 from churnlab.cohorts import cohort_retention
 from churnlab.config import (
-    APP_TUNING_SECONDS,
+    QUICK_TRAINING,
     ChurnDefinition,
     ScoringConfig,
     Settings,
@@ -253,6 +253,11 @@ def _definition_key(definition: ChurnDefinition) -> str:
     return repr(definition)
 
 
+def _training_key(training: TrainingConfig) -> str:
+    """Two models of the same data differ by their training settings (quick or tuned, budget)."""
+    return repr(training)
+
+
 def current_model() -> TrainedModel | None:
     """The user's model if they trained or loaded one, else the sample model on the sample."""
     model = st.session_state.get(USER_MODEL)
@@ -276,7 +281,7 @@ def train_with_progress(
     training: TrainingConfig | None = None,
 ) -> bool:
     """Train on the current data with visible progress; keep the old model if it fails."""
-    training = training or TrainingConfig(tuning_seconds=APP_TUNING_SECONDS)
+    training = training or QUICK_TRAINING
     failure: Exception | None = None
     with st.status(tr("model.training"), expanded=True) as status:
         bar = st.progress(0.0)
@@ -293,7 +298,7 @@ def train_with_progress(
         # the reason and its hint in full view, not inside the collapsed status box
         show_error(failure)
         return False
-    set_user_model(trained, f"{shop_key}:{_definition_key(definition)}:{training.tuning_seconds}")
+    set_user_model(trained, f"{shop_key}:{_definition_key(definition)}:{_training_key(training)}")
     status.update(label=tr("model.trained"), state="complete", expanded=False)
     st.session_state[NOTICE] = "model.trained"
     return True

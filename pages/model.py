@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from churnlab.charts import timeline_figure
-from churnlab.config import APP_TUNING_SECONDS, ChurnDefinition, TrainingConfig
+from churnlab.config import APP_TUNING_SECONDS, QUICK_TRAINING, ChurnDefinition, TrainingConfig
 from churnlab.pipeline import model_to_zip
 from churnlab.schema import PURCHASE
 from pages._shared import (
@@ -68,6 +68,13 @@ with guarded():
                 format_func=lambda a: activity_words((a,)),
                 help=tr("model.activity_help"),
             )
+            kind = st.radio(
+                tr("model.kind"),
+                ["quick", "tuned"],
+                format_func=lambda k: tr(f"model.kind.{k}"),
+                horizontal=True,
+                help=tr("model.kind_help"),
+            )
             tuning = st.slider(
                 tr("model.tuning_seconds"),
                 5,
@@ -100,9 +107,10 @@ with guarded():
             )
         if submitted:
             st.session_state[DEFINITION] = chosen
-            if train_with_progress(
-                shop, shop_key, chosen, TrainingConfig(tuning_seconds=float(tuning))
-            ):
+            training = (
+                QUICK_TRAINING if kind == "quick" else TrainingConfig(tuning_seconds=float(tuning))
+            )
+            if train_with_progress(shop, shop_key, chosen, training):
                 st.rerun()
     elif shop.events is not None:
         st.error(tr("model.no_events_left"), icon="⚠️")

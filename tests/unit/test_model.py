@@ -251,6 +251,28 @@ def test_tune_respects_time_budget(data) -> None:
     assert len(trials) == 1
 
 
+def test_default_trials_use_the_configured_learning_rate(data) -> None:
+    """The quick app model: its default trials boost faster, so they stop with fewer trees."""
+    X, y, Xv, yv = data
+    slow = TrainingConfig(seed=1, tuning_seconds=60, max_trials=2, max_trees=400)
+    fast = TrainingConfig(
+        seed=1, tuning_seconds=60, max_trials=2, max_trees=400, learning_rate=0.3
+    )
+    _, _, slow_trials = tune(X, y, Xv, yv, ["channel"], slow)
+    _, _, fast_trials = tune(X, y, Xv, yv, ["channel"], fast)
+    assert [t["params"]["learning_rate"] for t in slow_trials] == [0.05, 0.05]
+    assert [t["params"]["learning_rate"] for t in fast_trials] == [0.3, 0.3]
+    assert fast_trials[0]["n_trees"] < slow_trials[0]["n_trees"]
+
+
+@pytest.mark.parametrize("rate", [0.0, -0.1, 1.5])
+def test_learning_rate_outside_zero_to_one_is_refused(rate: float) -> None:
+    from churnlab.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        TrainingConfig(learning_rate=rate).validate()
+
+
 def test_pickle_round_trip(fitted, data) -> None:
     import pickle
 
