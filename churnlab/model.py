@@ -71,6 +71,7 @@ def default_params(config: TrainingConfig) -> dict[str, Any]:
         params["learning_rate"] = float(config.learning_rate)
     return params
 
+
 _EPS = 1e-12
 
 PRIOR_PARAM = "linear_prior"

@@ -255,9 +255,7 @@ def test_default_trials_use_the_configured_learning_rate(data) -> None:
     """The quick app model: its default trials boost faster, so they stop with fewer trees."""
     X, y, Xv, yv = data
     slow = TrainingConfig(seed=1, tuning_seconds=60, max_trials=2, max_trees=400)
-    fast = TrainingConfig(
-        seed=1, tuning_seconds=60, max_trials=2, max_trees=400, learning_rate=0.3
-    )
+    fast = TrainingConfig(seed=1, tuning_seconds=60, max_trials=2, max_trees=400, learning_rate=0.3)
     _, _, slow_trials = tune(X, y, Xv, yv, ["channel"], slow)
     _, _, fast_trials = tune(X, y, Xv, yv, ["channel"], fast)
     assert [t["params"]["learning_rate"] for t in slow_trials] == [0.05, 0.05]
