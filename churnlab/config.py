@@ -183,6 +183,16 @@ APP_TUNING_SECONDS: float = 30.0
 model; scheduled CLI runs use ``tuning_seconds``. Trials finished within a time budget
 depend on the machine's speed, so a tuned model can differ between machines."""
 
+APP_SCORING = ScoringConfig(max_explained=1_000, explain_sample=1_000)
+"""The app's list explains its top 1,000 customers at once (exact SHAP) and a sample of 1,000
+others for the charts: the list appears in about a second on a 1M-event shop. Other rows get
+their reasons when a filter shows them (the first 1,000 of a view) or a file is exported
+(``pipeline.with_missing_reasons``)."""
+
+APP_EXPORT_REASONS = 20_000
+"""At most this many rows of a download get reasons written at export (about 2 s per 10,000
+rows with the quick model); a longer export leaves later rows' reasons empty."""
+
 QUICK_TRAINING = TrainingConfig(
     max_trials=2, learning_rate=0.15, max_fit_rows=45_000, max_tuning_rows=30_000
 )

@@ -564,6 +564,66 @@ def customer_reasons(
     return reasons_for_rows(X, contributions[None, :], scored.feature_names, lang=lang)[0]
 
 
+def ranks_without_reasons(
+    scored: ScoredList, rows: pl.DataFrame, limit: int | None = None
+) -> list[int]:
+    """Ranks among the first ``limit`` of ``rows`` (rows of ``scored.frame``, filtered or
+    re-sorted, with their ``rank``) whose reasons the list left empty."""
+    if scored.explained is None or "rank" not in rows.columns or rows.height == 0:
+        return []
+    head = rows.head(limit) if limit is not None else rows
+    positions = head.get_column("rank").cast(pl.Int64).to_numpy() - 1
+    return [int(p) + 1 for p in np.unique(positions[~scored.explained[positions]])]
+
+
+def reasons_for_ranks(
+    trained: TrainedModel, scored: ScoredList, ranks: list[int], lang: str = "en"
+) -> pl.DataFrame:
+    """``rank`` and the reason columns of these list rows, explained now (exact SHAP).
+
+    A long list explains only its top at once (``max_explained``); the app shows and
+    exports other rows too, and explains each when it is shown or exported.
+    """
+    k = sum(1 for c in scored.frame.columns if c.startswith("reason_"))
+    positions = np.asarray(ranks, dtype=np.int64) - 1
+    texts: list[list[str]] = []
+    if len(positions) and k:
+        X = _align_features(scored.features[positions], trained)
+        values, _ = trained.model.contributions(X)
+        texts = reasons_for_rows(X, values, trained.feature_names, k=k, lang=lang)
+    columns = {
+        f"reason_{j + 1}": pl.Series(
+            [row[j] if j < len(row) else "" for row in texts], dtype=pl.String
+        )
+        for j in range(k)
+    }
+    return pl.DataFrame({"rank": pl.Series(ranks, dtype=pl.Int64), **columns})
+
+
+def with_reasons(rows: pl.DataFrame, reasons: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with the reasons of ``reasons_for_ranks`` written in, order kept."""
+    if reasons.height == 0 or "rank" not in rows.columns:
+        return rows
+    columns = [c for c in reasons.columns if c in rows.columns]
+    cast = reasons.select(columns).with_columns(pl.col("rank").cast(rows.schema["rank"]))
+    return rows.update(cast, on="rank")
+
+
+def with_missing_reasons(
+    trained: TrainedModel,
+    scored: ScoredList,
+    rows: pl.DataFrame,
+    *,
+    limit: int | None = None,
+    lang: str = "en",
+) -> pl.DataFrame:
+    """``rows`` with the reasons of its first ``limit`` rows written where the list has none."""
+    ranks = ranks_without_reasons(scored, rows, limit)
+    if not ranks:
+        return rows
+    return with_reasons(rows, reasons_for_ranks(trained, scored, ranks, lang))
+
+
 def explain_customer(trained: TrainedModel, scored: ScoredList, position: int) -> np.ndarray:
     """Exact SHAP values of one row of ``scored`` (its stored ones, or computed now)."""
     stored = scored.shap_values[position]

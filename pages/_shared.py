@@ -7,6 +7,7 @@ Per-user choices live in ``st.session_state``; each key is created once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -21,9 +22,9 @@ import streamlit as st
 from churnlab import i18n
 from churnlab.cohorts import cohort_retention
 from churnlab.config import (
+    APP_SCORING,
     QUICK_TRAINING,
     ChurnDefinition,
-    ScoringConfig,
     Settings,
     TrainingConfig,
 )
@@ -43,8 +44,11 @@ from churnlab.pipeline import (
     evaluation_rfm,
     load_or_train_sample_model,
     model_from_zip,
+    ranks_without_reasons,
+    reasons_for_ranks,
     score,
     train,
+    with_reasons,
 )
 from churnlab.results import CampaignResults, measure
 from churnlab.sample import sample_paths
@@ -310,7 +314,8 @@ def load_model_upload(data: bytes) -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _score(model_key: str, shop_key: str, as_of: Any, lang_code: str, _model, _shop) -> ScoredList:
-    return score(_model, _shop, scoring=ScoringConfig(as_of=as_of), lang=lang_code)
+    scoring = dataclasses.replace(APP_SCORING, as_of=as_of)
+    return score(_model, _shop, scoring=scoring, lang=lang_code)
 
 
 def model_key(model: TrainedModel) -> str:
@@ -325,6 +330,34 @@ def current_scores() -> ScoredList | None:
         return None
     shop, shop_key = current_shop()
     return _score(model_key(model), shop_key, st.session_state.get(AS_OF), lang(), model, shop)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _reasons(
+    model_key: str,
+    shop_key: str,
+    as_of: Any,
+    lang_code: str,
+    ranks: tuple[int, ...],
+    _model,
+    _scores,
+) -> pl.DataFrame:
+    return reasons_for_ranks(_model, _scores, list(ranks), lang_code)
+
+
+def fill_reasons(rows: pl.DataFrame, limit: int | None = None) -> pl.DataFrame:
+    """Rows of today's list with reasons for their first ``limit`` rows (explained on demand:
+    the list explains only its top at once)."""
+    model, scores = current_model(), current_scores()
+    if model is None or scores is None:
+        return rows
+    ranks = ranks_without_reasons(scores, rows, limit)
+    if not ranks:
+        return rows
+    _, shop_key = current_shop()
+    as_of = st.session_state.get(AS_OF)
+    reasons = _reasons(model_key(model), shop_key, as_of, lang(), tuple(ranks), model, scores)
+    return with_reasons(rows, reasons)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -8,15 +8,17 @@ import streamlit as st
 from churnlab.campaign import describe_assumptions, plan_campaign, with_action_names
 from churnlab.catalogue import describe
 from churnlab.charts import profit_curve_figure
-from churnlab.config import CampaignConfig
+from churnlab.config import APP_EXPORT_REASONS, APP_SCORING, CampaignConfig
 from churnlab.export import column_notes, csv_bytes, pseudonymise_ids, xlsx_bytes
 from churnlab.holdout import build_campaign, campaign_csv_bytes, pseudonymise_campaign
+from churnlab.pipeline import with_missing_reasons
 from churnlab.uplift import plan_by_uplift
 from pages._shared import (
     MEASURED,
     UPLIFT,
     activity_words,
     current_scores,
+    fill_reasons,
     guarded,
     lang,
     money,
@@ -196,11 +198,16 @@ if model is not None:
                 keep = scores.features.get_column("customer_id").filter(pl.Series(inside))
                 filtered = filtered.filter(pl.col("customer_id").is_in(keep.implode()))
 
-        shown = with_action_names(filtered, lang())
+        shown = with_action_names(fill_reasons(filtered, APP_SCORING.max_explained), lang())
         st.metric(tr("atrisk.selected"), f"{filtered.height:,}")
-        reasons_stop = scores.reasons_stop_at()
-        if reasons_stop is not None:  # a very long list: reasons for its top only
-            st.caption(tr("atrisk.reasons_top", n=f"{reasons_stop:,}"))
+        if scores.reasons_stop_at() is not None and filtered.height > APP_SCORING.max_explained:
+            st.caption(
+                tr(
+                    "atrisk.reasons_top",
+                    n=f"{APP_SCORING.max_explained:,}",
+                    exported=f"{APP_EXPORT_REASONS:,}",
+                )
+            )
         st.dataframe(
             shown,
             hide_index=True,
@@ -250,9 +257,23 @@ if model is not None:
         salt = st.text_input(
             tr("campaign.salt"), type="password", help=tr("campaign.salt_help"), disabled=not pseudo
         )
-        export = with_action_names(rows.select(columns or rows.columns), lang())
-        if pseudo and salt and "customer_id" in export.columns:
-            export = pseudonymise_ids(export, salt)
+        reader = lang()
+
+        def export() -> pl.DataFrame:
+            """The rows to download, each explained now if the list left it without reasons.
+            Runs on click, outside the page's run: engine calls only (no st.*)."""
+            filled = with_missing_reasons(
+                model, scores, rows, limit=APP_EXPORT_REASONS, lang=reader
+            )
+            out = with_action_names(filled.select(columns or rows.columns), reader)
+            if pseudo and salt and "customer_id" in out.columns:
+                out = pseudonymise_ids(out, salt)
+            return out
+
+        def export_xlsx() -> bytes:
+            frame = export()
+            return xlsx_bytes(frame, column_notes=column_notes(frame.columns, reader), about=about)
+
         about = {
             tr("export.as_of"): as_of,
             tr("export.model_date"): str(model.document.get("trained_at", "")),
@@ -269,7 +290,7 @@ if model is not None:
         d1, d2 = st.columns(2)
         d1.download_button(
             tr("atrisk.download_csv"),
-            lambda: csv_bytes(export),
+            lambda: csv_bytes(export()),
             "churnlab-at-risk.csv",
             "text/csv",
             icon="⬇️",
@@ -277,9 +298,7 @@ if model is not None:
         )
         d2.download_button(
             tr("atrisk.download_xlsx"),
-            lambda: xlsx_bytes(
-                export, column_notes=column_notes(export.columns, lang()), about=about
-            ),
+            export_xlsx,
             "churnlab-at-risk.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon="⬇️",

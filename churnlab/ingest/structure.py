@@ -141,8 +141,16 @@ def profile_ids(
 
 
 def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time: bool) -> None:
+    if has_time:
+        # day and clock (minute of the day) as integers once, not as text per column
+        t = pl.col("__t")
+        sample = sample.with_columns(
+            __day=t.dt.date(),
+            __clock=t.dt.hour().cast(pl.Int16) * 60 + t.dt.minute().cast(pl.Int16),
+        )
     for column, profile in profiles.items():
-        keyed = sample.select(pl.col(column).alias("k"), *([pl.col("__t")] if has_time else []))
+        extra = [pl.col("__t"), pl.col("__day"), pl.col("__clock")] if has_time else []
+        keyed = sample.select(pl.col(column).alias("k"), *extra)
         keyed = keyed.filter(pl.col("k").is_not_null())
         counts = keyed.group_by("k").len()
         repeated = counts.filter(pl.col("len") >= 2)
@@ -152,11 +160,11 @@ def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time
         rows = keyed.join(repeated.select("k"), on="k", how="semi").filter(
             pl.col("__t").is_not_null()
         )
+        day = pl.col("__day")
         per = rows.group_by("k").agg(
-            clocks=pl.col("__t").dt.strftime("%H:%M").n_unique(),
-            days=pl.col("__t").dt.date().n_unique(),
-            spanned=(pl.col("__t").dt.date().max() - pl.col("__t").dt.date().min()).dt.total_days()
-            + 1,
+            clocks=pl.col("__clock").n_unique(),
+            days=day.n_unique(),
+            spanned=(day.max() - day.min()).dt.total_days() + 1,
             times=pl.col("__t").n_unique(),
             life=(pl.col("__t").max() - pl.col("__t").min()).dt.total_seconds() / 3600.0,
         )
@@ -169,9 +177,7 @@ def _measure_time(sample: pl.DataFrame, profiles: dict[str, IdProfile], has_time
         profile.contiguity = float((per["days"] / per["spanned"]).median())  # type: ignore[arg-type]
         profile.life_hours = float(per["life"].median())  # type: ignore[arg-type]
         profile.burst = _burstiness(rows)
-        daily = (
-            keyed.drop_nulls("__t").group_by(pl.col("__t").dt.date()).agg(pl.col("k").n_unique())
-        )
+        daily = keyed.drop_nulls("__t").group_by("__day").agg(pl.col("k").n_unique())
         profile.per_day = float(daily["k"].median())  # type: ignore[arg-type]
         profile.coverage = float(per["days"].median()) / max(daily.height, 1)  # type: ignore[arg-type]
 
@@ -181,12 +187,13 @@ def _burstiness(rows: pl.DataFrame) -> float | None:
 
     A person acts in bursts (sessions, then days of nothing): the typical gap is far below
     the average one. Events of a product come from many people and arrive more evenly
-    (about 0.7 for a Poisson stream).
+    (about 0.7 for a Poisson stream). Values are sorted by their 64-bit hash, three times
+    faster than by text; a gap is only taken between two times of the same value.
     """
+    ordered = rows.select(pl.col("k").hash(0), "__t").unique().sort("k", "__t")
+    same = pl.col("k") == pl.col("k").shift()
     gaps = (
-        rows.unique(["k", "__t"])
-        .sort("k", "__t")
-        .with_columns(gap=pl.col("__t").diff().over("k").dt.total_seconds())
+        ordered.with_columns(gap=pl.when(same).then(pl.col("__t").diff().dt.total_seconds()))
         .drop_nulls("gap")
         .group_by("k")
         .agg(n=pl.len(), median=pl.col("gap").median(), mean=pl.col("gap").mean())

@@ -95,3 +95,29 @@ def test_reasons_far_down_a_long_list_are_written_on_demand(model_and_shop, exac
     on_demand = customer_reasons(bounded, far_down, contributions)
     in_full_list = customer_reasons(exact, far_down, exact.shap_values[far_down])
     assert on_demand and on_demand == in_full_list
+
+
+def test_rows_a_view_or_export_shows_get_the_reasons_of_the_full_list(
+    model_and_shop, exact
+) -> None:
+    """The app explains its list's top at once and other rows when they are shown or
+    exported: a filtered, re-sorted view gets exactly the reasons a full explanation writes."""
+    from churnlab.pipeline import ranks_without_reasons, with_missing_reasons
+
+    model, shop = model_and_shop
+    bounded = score(model, shop, scoring=ScoringConfig(max_explained=100, explain_sample=0))
+    view = bounded.frame.filter(pl.col("rank") % 3 == 0).sort("rank", descending=True)
+    missing = ranks_without_reasons(bounded, view, limit=40)
+    assert len(missing) == 40  # the last 40 of the view are all below the top 100
+    assert ranks_without_reasons(bounded, bounded.frame.head(100)) == []
+
+    filled = with_missing_reasons(model, bounded, view, limit=40)
+    assert filled.get_column("rank").equals(view.get_column("rank"))  # order kept
+    expected = exact.frame.join(view.select("rank"), on="rank", how="semi").sort(
+        "rank", descending=True
+    )
+    reasons = ["reason_1", "reason_2", "reason_3"]
+    assert filled.head(40).select(reasons).equals(expected.head(40).select(reasons))
+    assert (filled.get_column("reason_1").head(40) != "").any()
+    # rows past the limit stay as the list left them
+    assert filled.slice(40).equals(view.slice(40))
