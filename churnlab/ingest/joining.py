@@ -164,16 +164,19 @@ def find_order_table(raws: list[RawTable]) -> tuple[RawTable, str, str] | None:
     """The orders table: a time, and an order id that is unique per row and that another
     file's rows refer to. Returns (table, order key, time column)."""
     for raw in raws:
-        time = _has_time(raw)
-        if time is None:
-            continue
+        # the cheap tests first: most tables have no unique order id that others refer to,
+        # and looking for a time reads every column
         order_names = name_scores(raw.columns).get(schema.ORDER_ID, {})
         for key in sorted(order_names, key=lambda c: -order_names[c]):
             if not _unique(raw, key):
                 continue
             others = [r for r in raws if r is not raw and _shared_key(r, raw, key) is not None]
-            if others:
-                return raw, key, time
+            if not others:
+                continue
+            time = _has_time(raw)
+            if time is None:
+                break
+            return raw, key, time
     return None
 
 
