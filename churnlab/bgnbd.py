@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.optimize import minimize
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from churnlab.errors import ModelError
@@ -159,6 +158,8 @@ def fit(
 
     begin = _START if start is None else np.log([start.r, start.alpha, start.a, start.b])
     begin = np.clip(begin, _BOUNDS[0][0], _BOUNDS[0][1])
+    from scipy.optimize import minimize  # lazily: scoring with a bundle's parameters never fits
+
     result = minimize(objective, begin, method="L-BFGS-B", jac=True, bounds=_BOUNDS)
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
         logger.info("BG/NBD fit failed: %s", result.message)

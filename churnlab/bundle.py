@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import xgboost as xgb
 
 import churnlab
+from churnlab._xgb import xgb
 from churnlab.errors import BundleError, ModelError
 
 logger = logging.getLogger(__name__)

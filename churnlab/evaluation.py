@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.metrics import average_precision_score, precision_recall_curve, roc_curve
 
 from churnlab.errors import DataError
 
@@ -91,6 +90,8 @@ def _prf(c: dict[str, int]) -> tuple[float, float, float]:
 def best_f1_threshold(y: object, p: object) -> float:
     """The probability cut (flag ``p >= cut``) with the highest F1 on these rows."""
     y_int, p_arr = _inputs(y, p)
+    from sklearn.metrics import precision_recall_curve  # lazily: scoring never needs it
+
     precision, recall, thresholds = precision_recall_curve(y_int, p_arr)
     precision, recall = precision[:-1], recall[:-1]
     denom = precision + recall
@@ -159,6 +160,8 @@ def evaluate(y: object, p: object, threshold: float | None = None) -> dict:
     positives = int(y_int.sum())
     base_rate = positives / n
     p_clip = np.clip(p_arr, _CLIP, 1 - _CLIP)
+
+    from sklearn.metrics import average_precision_score, precision_recall_curve, roc_curve
 
     fpr, tpr, roc_thr = roc_curve(y_int, p_arr)
     roc_auc = float(np.trapezoid(tpr, fpr))

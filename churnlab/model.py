@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import xgboost as xgb
 
+from churnlab._xgb import xgb
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
 from churnlab.features import RFM_FEATURES

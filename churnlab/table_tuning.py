@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import xgboost as xgb
 
+from churnlab._xgb import xgb
 from churnlab.config import TrainingConfig
 from churnlab.i18n import Message
 from churnlab.model import (

@@ -68,7 +68,7 @@ class UpliftModel:
 
     def effect(self, frame: pl.DataFrame) -> np.ndarray:
         """Estimated reduction of churn probability if contacted, per row."""
-        import xgboost as xgb
+        from churnlab._xgb import xgb
 
         matrix = xgb.DMatrix(_matrix(frame, self.features), missing=np.nan)
         return self.control_.predict(matrix) - self.treatment_.predict(matrix)
@@ -91,7 +91,7 @@ def _matrix(frame: pl.DataFrame, features: list[str]) -> np.ndarray:
 
 
 def _fit(x: np.ndarray, y: np.ndarray, seed: int) -> Any:
-    import xgboost as xgb
+    from churnlab._xgb import xgb
 
     params = dict(PARAMS, seed=seed)
     return xgb.train(params, xgb.DMatrix(x, label=y, missing=np.nan), num_boost_round=ROUNDS)

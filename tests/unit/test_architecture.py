@@ -24,6 +24,28 @@ def test_importing_the_engine_does_not_import_streamlit() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_scoring_imports_neither_scikit_learn_nor_the_optimiser_yet_training_works() -> None:
+    """A scheduled ``score`` run should not pay 1.5 s of imports it never uses (churnlab/_xgb.py):
+    XGBoost comes without its scikit-learn wrappers, baselines and metrics import scikit-learn
+    when they run, BG/NBD its optimiser when it fits. Then training still finds all three."""
+    code = (
+        "import sys, churnlab.cli, churnlab.pipeline, churnlab.features;"
+        "print(sorted(m for m in ('sklearn', 'scipy.optimize', 'pandas') if m in sys.modules));"
+        "from churnlab._xgb import xgb; import numpy as np;"
+        "b = xgb.train({'nthread': 1}, xgb.DMatrix(np.eye(4), label=[0, 1, 0, 1]), 2);"
+        "from churnlab.baselines import RfmLogisticBaseline; from churnlab.bgnbd import fit;"
+        "import polars as pl;"
+        "X = pl.DataFrame({'recency_days': [1.0, 50, 2, 80], 'frequency': [5.0, 1, 4, 1],"
+        " 'monetary': [50.0, 5, 40, 3]});"
+        "RfmLogisticBaseline().fit(X, np.array([0, 1, 0, 1]));"
+        "print('sklearn' in sys.modules, len(b.get_dump()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split("\n")[:2] == ["[]", "True 2"]
+
+
 def test_no_engine_module_mentions_streamlit_imports() -> None:
     offenders = [
         path.name
