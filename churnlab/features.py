@@ -191,26 +191,24 @@ class CustomerKeys:
 
 
 def customer_keys(events: pl.LazyFrame) -> CustomerKeys:
-    """Every customer's key, id and first day (tenure counts from the first event)."""
+    """Every customer's key, id and first day (tenure counts from the first event).
+
+    Grouped by the id itself (as fast as by its hash), then the distinct ids are hashed: the
+    key is the hash unless two ids share one, and then the ids are numbered instead."""
     first_day = pl.col(TIMESTAMP).min().dt.date().cast(pl.Int32).alias("_first_day")
+    table = events.group_by(CUSTOMER_ID).agg(first_day).collect()
     hashed = CustomerKeys(pl.DataFrame())
-    table = (
-        events.group_by(hashed.expr())
-        .agg(pl.col(CUSTOMER_ID).first(), pl.col(CUSTOMER_ID).n_unique().alias("_ids"), first_day)
-        .collect()
-    )
-    if not table.height or table.get_column("_ids").max() == 1:
-        return CustomerKeys(table.select(_KEY, CUSTOMER_ID, "_first_day").sort(_KEY))
+    keyed = table.with_columns(hashed.expr())
+    if keyed.get_column(_KEY).n_unique() == keyed.height:
+        return CustomerKeys(keyed.select(_KEY, CUSTOMER_ID, "_first_day").sort(_KEY))
     logger.info("two customer ids share a hash: numbering the ids instead")
-    table = (
-        events.group_by(CUSTOMER_ID)
-        .agg(first_day)
-        .sort(CUSTOMER_ID)
+    numbered = (
+        table.sort(CUSTOMER_ID)
         .with_row_index(_KEY)
         .with_columns(pl.col(_KEY).cast(pl.UInt64))
-        .collect()
+        .select(_KEY, CUSTOMER_ID, "_first_day")
     )
-    return CustomerKeys(table.select(_KEY, CUSTOMER_ID, "_first_day"), by_hash=False)
+    return CustomerKeys(numbered, by_hash=False)
 
 
 def _daily(
