@@ -154,3 +154,38 @@ def test_in_chinese_an_upload_error_and_the_quality_report_are_chinese(app) -> N
     assert_clean(app)
     notes = [c.value for c in app.caption if "Order Date" in c.value]
     assert notes and all(chinese(n) for n in notes)  # e.g. how the time column was read
+
+
+def test_the_list_writes_reasons_for_the_rows_a_filter_shows(monkeypatch) -> None:
+    """The app explains only the top of its list at once; rows that a filter brings into
+    view get their reasons when shown, the same reasons a full explanation writes."""
+    import streamlit as st
+
+    import churnlab.config
+    import pages._shared as shared
+    from churnlab.config import ScoringConfig
+    from churnlab.ingest.loading import load_files
+    from churnlab.pipeline import load_model, score
+    from churnlab.sample import SAMPLE_MODEL_DIR, sample_paths
+
+    tiny = ScoringConfig(max_explained=5, explain_sample=0)
+    monkeypatch.setattr(churnlab.config, "APP_SCORING", tiny)
+    monkeypatch.setattr(shared, "APP_SCORING", tiny)
+    st.cache_data.clear()
+    at = new_app()
+    at.run()
+    open_page(at, "at_risk")
+    assert_clean(at)
+    bands = next(m for m in at.multiselect if m.label == "Risk bands")
+    bands.set_value(["Medium"]).run()
+    assert_clean(at)
+    shown = at.dataframe[-1].value
+    assert len(shown) > 5 and any("first 5 customers" in c.value for c in at.caption)
+    full = score(load_model(SAMPLE_MODEL_DIR), load_files(sample_paths())).frame
+    expected = dict(zip(full["customer_id"], full["reason_1"], strict=True))
+    first = shown.head(5)  # the view's first rows (as many as the list explains at once)
+    assert first["rank"].min() > 5  # Medium customers: none of them in the list's top 5
+    got = dict(zip(first["customer_id"], first["reason_1"], strict=True))
+    assert all(got.values())
+    assert got == {c: expected[c] for c in got}
+    st.cache_data.clear()
