@@ -42,6 +42,7 @@ from churnlab.pipeline import (
     ScoredList,
     TrainedModel,
     evaluation_rfm,
+    import_training_libraries,
     load_or_train_sample_model,
     model_from_zip,
     ranks_without_reasons,
@@ -115,6 +116,18 @@ def route_through_app() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server process: import the training libraries in the background
+    (``import_training_libraries``) while the first visitor to the Data or Model page
+    uploads files or sets the churn definition; not on the first page, which it would slow."""
+    thread = threading.Thread(
+        target=import_training_libraries, name="churnlab-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def init_state() -> None:

@@ -23,6 +23,7 @@ from pages._shared import (
     show_error,
     tr,
     using_sample,
+    warm_up,
 )
 
 ACCEPTED = ["csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "jsonl", "ndjson"]
@@ -159,6 +160,7 @@ def name_codes(table, uploads: list[Upload], shop_key: str, index: int) -> None:
 
 
 route_through_app()
+warm_up()  # a visitor who uploads or trains will train soon
 st.title(tr("data.title"))
 st.write(tr("data.intro"))
 

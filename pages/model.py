@@ -25,9 +25,11 @@ from pages._shared import (
     show_notice,
     tr,
     train_with_progress,
+    warm_up,
 )
 
 route_through_app()
+warm_up()  # a visitor who uploads or trains will train soon
 st.title(tr("model.title"))
 show_notice()
 
