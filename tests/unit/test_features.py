@@ -432,3 +432,39 @@ def test_a_sampled_training_run_reports_the_full_base_rate_and_stats() -> None:
     assert full.training_set.fit_customers is None
     assert sampled.base_rate == pytest.approx(full.base_rate, abs=1e-12)
     assert sampled.document["cutoff_stats"] == full.document["cutoff_stats"]
+
+
+def assert_same_features(got: pl.DataFrame, wanted: pl.DataFrame) -> None:
+    """Equal row for row; floats to within a few units in the last place (a quotient in a
+    Polars group-by may be taken as a product with the reciprocal, depending on its size)."""
+    assert got.columns == wanted.columns and got.height == wanted.height
+    for name in wanted.columns:
+        a, b = got[name], wanted[name]
+        if a.dtype == pl.Float64:
+            assert a.is_null().equals(b.is_null()), name
+            x, y = a.drop_nulls().to_numpy(), b.drop_nulls().to_numpy()
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=0, err_msg=name)
+        else:
+            assert a.equals(b), name
+
+
+def test_a_log_rolled_up_and_aggregated_in_parts_gives_the_same_features(monkeypatch) -> None:
+    """Big logs are rolled up and aggregated in parts of whole customers (to bound memory):
+    parts must give the features of one pass, row for row."""
+    events, customers = random_shop(customers=300, seed=5)
+    rich = rich_log()  # every kind of column
+    definition = ChurnDefinition(activity=("any",), horizon_days=60)
+    cutoffs = [C - dt.timedelta(days=60), C]
+    whole_training = build_training_set(events, customers, definition).frame
+    whole_scoring = build_scoring_set(events, customers, definition, as_of=C).frame
+    whole_rich = build_features(rich, None, cutoffs, definition)
+    # the random shop in three parts and its day rows in about twenty; the rich log in four
+    monkeypatch.setattr(features_module, "EVENTS_PER_PART", events.height // 3 + 1)
+    monkeypatch.setattr(features_module, "ROWS_PER_PART", 150)
+    assert_same_features(build_training_set(events, customers, definition).frame, whole_training)
+    assert_same_features(
+        build_scoring_set(events, customers, definition, as_of=C).frame, whole_scoring
+    )
+    monkeypatch.setattr(features_module, "EVENTS_PER_PART", 5)
+    monkeypatch.setattr(features_module, "ROWS_PER_PART", 4)
+    assert_same_features(build_features(rich, None, cutoffs, definition), whole_rich)
