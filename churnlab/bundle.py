@@ -96,7 +96,8 @@ def _json_default(value: Any) -> Any:
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, default=_json_default, ensure_ascii=False, indent=1).encode("utf-8")
+    # No indent: only then does json use its C encoder (a 10M shop's 5 MB document: 0.5 -> 0.25 s).
+    return json.dumps(value, default=_json_default, ensure_ascii=False).encode("utf-8")
 
 
 def _sha256(data: bytes) -> str:

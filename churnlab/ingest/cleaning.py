@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from churnlab import schema
+from churnlab.counting import value_counts
 from churnlab.errors import MappingError
 from churnlab.i18n import Message, Phrases
 from churnlab.ingest.mapping import (
@@ -426,7 +427,7 @@ def _text_languages(texts: pl.Series, column: str, role: str) -> Message:
     """Which languages a text column is written in: only Chinese and English are scored."""
     from churnlab.text_signals import languages
 
-    distinct = texts.drop_nulls().value_counts()
+    distinct = value_counts(texts.drop_nulls())
     found = languages(distinct[distinct.columns[0]])
     counts = distinct["count"]
     total = max(int(counts.sum()), 1)
@@ -451,7 +452,7 @@ def _describe_events(frame: pl.DataFrame, report: QualityReport) -> None:
         pl.col(schema.TIMESTAMP).min().alias("lo"), pl.col(schema.TIMESTAMP).max().alias("hi")
     ).row(0)
     report.date_min, report.date_max = stats
-    counts = frame[schema.EVENT_TYPE].value_counts(sort=True)
+    counts = value_counts(frame[schema.EVENT_TYPE], sort=True)
     report.events_per_type = {
         str(k): int(v)
         for k, v in zip(counts[schema.EVENT_TYPE].to_list(), counts["count"].to_list(), strict=True)
@@ -534,7 +535,7 @@ def _prepare_customers(raw: RawTable, mapping: Mapping, report: QualityReport) -
         unlabelled = int(labels.null_count())
         if unlabelled:
             report.warnings.append(Message("quality.warning.unlabelled", {"count": unlabelled}))
-        counts = labels.drop_nulls().value_counts()
+        counts = value_counts(labels.drop_nulls())
         report.events_per_type = {}
         if counts.height < 2 and frame.height:
             report.problems.append(Message("quality.problem.one_label"))

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from churnlab import schema
+from churnlab.counting import value_counts
 from churnlab.errors import MappingError
 from churnlab.i18n import Message
 from churnlab.ingest.reading import RawTable
@@ -309,7 +310,7 @@ def _match_by_name(columns: list[str]) -> dict[str, str]:
 def _looks_like_event_types(series: pl.Series) -> bool:
     # counted by raw value first, then only the distinct values are trimmed (10M rows, a
     # handful of types); values that trim to the same text are merged after
-    raw = series.alias("v").value_counts()
+    raw = value_counts(series.alias("v"))
     counts = (
         pl.DataFrame({"v": _strings(raw["v"]), "n": raw["count"]})
         .drop_nulls("v")
@@ -436,7 +437,7 @@ def detect_mapping(raw: RawTable) -> Mapping:
 
 def code_counts(series: pl.Series) -> dict[str, int]:
     """Each distinct code of a coded event-type column and how often it occurs."""
-    counts = _strings(series).drop_nulls().value_counts(sort=True)
+    counts = value_counts(_strings(series).drop_nulls(), sort=True)
     return dict(zip(counts[counts.columns[0]].to_list(), counts["count"].to_list(), strict=True))
 
 
