@@ -146,9 +146,13 @@ def fit(
     if len(x) > max_customers:
         keep = np.sort(np.random.default_rng(seed).permutation(len(x))[:max_customers])
         x, t_x, T = x[keep], t_x[keep], T[keep]
-    # Customers with the same (x, t_x, T) have the same likelihood: fit on distinct triples.
-    triples, counts = np.unique(np.column_stack([x, t_x, T]), axis=0, return_counts=True)
-    ux, ut, uT = triples[:, 0], triples[:, 1], triples[:, 2]
+    # Customers with the same (x, t_x, T) have the same likelihood: fit on distinct triples
+    # (in np.unique's sorted order, found by a group-by: three times faster).
+    triples = (
+        pl.DataFrame({"x": x, "t": t_x, "T": T}).group_by("x", "t", "T").len().sort("x", "t", "T")
+    )
+    ux, ut, uT = (triples[c].to_numpy() for c in ("x", "t", "T"))
+    counts = triples["len"].to_numpy().astype(np.float64)
     weights = counts / counts.sum()
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
