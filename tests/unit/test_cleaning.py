@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from churnlab.errors import MappingError
 from churnlab.ingest.cleaning import prepare
@@ -362,3 +364,27 @@ def test_large_files_clean_distinct_ids_once() -> None:
     ids = pl.Series("c", ["17850.0", " 007 ", "", None, "C536379"] * 6_000)
     assert _ids(ids).to_list() == clean_ids(ids).to_list()
     assert _ids(ids).dtype == pl.String
+
+
+_TRICKY = st.text(
+    alphabet=st.sampled_from([*"nNaAlLoOeE/#0123456789.-xK \t\u3000\xa0\u2009\x1c١"]),
+    max_size=7,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), _TRICKY), min_size=1, max_size=6))
+def test_the_fast_text_and_id_checks_agree_with_their_regexes(values: list[str | None]) -> None:
+    """Reading skips trimming and id cleaning when nothing needs it; the fast checks that
+    decide so must say exactly what the full regexes say, value for value."""
+    from churnlab.ingest.cleaning import (
+        _UNCLEAN_ID,
+        _UNTRIMMED,
+        _needs,
+        _unclean_ids,
+        _untrimmed,
+    )
+
+    series = pl.Series("v", values, dtype=pl.String)
+    assert _untrimmed(series) == _needs(series, _UNTRIMMED)
+    assert _unclean_ids(series) == _needs(series, _UNCLEAN_ID)
