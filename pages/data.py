@@ -245,6 +245,7 @@ with guarded():
                 ),
                 hide_index=True,
                 width="content",
+                column_config={tr("data.count"): st.column_config.NumberColumn(format="localized")},
             )
 
         if report.notes:
