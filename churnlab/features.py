@@ -675,6 +675,11 @@ EVENTS_PER_PART = 2_500_000
 ROWS_PER_PART = 1_500_000
 
 
+def _parts(rows: int, per_part: int) -> int:
+    """How many parts of at most ``per_part`` rows (0 or 1: no parts)."""
+    return -(-rows // per_part)
+
+
 def _aggregate(rolled: pl.DataFrame, in_window: pl.Expr, aggs: list[pl.Expr]) -> pl.LazyFrame:
     """One row per customer key: ``aggs`` over its day rows in the window.
 
@@ -684,7 +689,7 @@ def _aggregate(rolled: pl.DataFrame, in_window: pl.Expr, aggs: list[pl.Expr]) ->
     any part and sums are of fixed-point values, so counts and sums do not change; a quotient
     may move by a unit in the last place (Polars may divide by a constant as a product with
     its reciprocal in one group-by and not in another; at 10M the list is byte-identical)."""
-    parts = -(-rolled.height // ROWS_PER_PART)
+    parts = _parts(rolled.height, ROWS_PER_PART)
     if parts <= 1:
         return rolled.lazy().filter(in_window).group_by(_KEY).agg(aggs)
     part = pl.col(_KEY) % parts
@@ -730,7 +735,7 @@ def _features_plan(
         seen = seen.filter((pl.col(TIMESTAMP) >= to_datetime(first)) & (pl.col(TIMESTAMP) < last))
         starts = keys.table.get_column("_first_day")
         whole_past = not starts.len() or starts.min() >= _day_number(first)  # type: ignore[operator]
-    daily, products = _daily(seen, vocab, definition, keys, -(-events.height // EVENTS_PER_PART))
+    daily, products = _daily(seen, vocab, definition, keys, _parts(events.height, EVENTS_PER_PART))
     if active is None and whole_past:
         # the qualifying days are the roll-up's days with a qualifying event: no second pass
         active = daily.filter(pl.col("_nq") > 0).select(_KEY, _DAY)

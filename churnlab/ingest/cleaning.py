@@ -62,12 +62,12 @@ EVENT_COLUMNS = (
 )
 
 
-# Text that trimming or emptying would change; a column without any is used as it is
-# (no copy: at 10M rows each copy costs seconds and hundreds of MB).
-_UNTRIMMED = r"^\s|\s$|^$"
-# Ids that ``clean_ids`` would change: untrimmed, "123.0", or a word for "missing".
-_UNCLEAN_ID = r"(?i)^\s|\s$|^-?\d+\.0+$|^(nan|null|none|n/a|#n/a|na)?$"
-
+# Text that trimming or emptying would change (an empty value, or a space at either end), and
+# ids that ``clean_ids`` would change (those, "123.0", or a word for "missing"): a column without
+# any is used as it is (no copy: at 10M rows each copy costs seconds and hundreds of MB).
+_EDGE_SPACE = r"^\s|\s$"
+_MISSING_WORD = r"(?i)^(nan|null|none|n/a|#n/a|na)$"
+_DOT_ZERO = r"^-?\d+\.0+$"
 
 # Every character Python's str.isspace accepts: a superset of the regex's \s, so a column with
 # none of them anywhere has no value that starts or ends with a space.
@@ -81,22 +81,21 @@ def _needs(series: pl.Series, pattern: str) -> bool:
 
 
 def _untrimmed(series: pl.Series) -> bool:
-    """``_needs(series, _UNTRIMMED)``, three times faster on 10M values: the anchored regex
-    runs only when some value holds a space character somewhere."""
+    """Some value is empty or has a space at an end. Three times faster on 10M values than
+    one regex: the anchored one runs only when some value holds a space character somewhere."""
     if bool((series.str.len_bytes() == 0).any()):
         return True
-    return bool(series.str.contains_any(_SPACES).any()) and _needs(series, r"^\s|\s$")
+    return bool(series.str.contains_any(_SPACES).any()) and _needs(series, _EDGE_SPACE)
 
 
 def _unclean_ids(series: pl.Series) -> bool:
-    """``_needs(series, _UNCLEAN_ID)`` with each regex run only on the values it can match:
+    """Some id ``clean_ids`` would change, each regex run only on the values it can match:
     words for missing have at most 4 bytes, "123.0" ends in 0 (10M ids: 0.55 -> 0.2 s)."""
     if _untrimmed(series):
         return True
-    short = series.filter(series.str.len_bytes() <= 4)
-    if _needs(short, r"(?i)^(nan|null|none|n/a|#n/a|na)$"):
+    if _needs(series.filter(series.str.len_bytes() <= 4), _MISSING_WORD):
         return True
-    return _needs(series.filter(series.str.ends_with("0")), r"^-?\d+\.0+$")
+    return _needs(series.filter(series.str.ends_with("0")), _DOT_ZERO)
 
 
 def _text(series: pl.Series) -> pl.Series:
