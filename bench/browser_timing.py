@@ -22,6 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+os.environ.setdefault(
+    "OMP_WAIT_POLICY", "PASSIVE"
+)  # the server inherits it, as in the other benches
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -29,9 +32,8 @@ from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     _free_port,
-    _healthy,
     _stop,
-    server_command,
+    start_app,
     wait_for_app,
 )
 from tests.e2e.test_browser import go_to  # noqa: E402
@@ -42,26 +44,6 @@ except ImportError:  # the script says so in main()
     PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
 
 TABLE = "[data-testid='stMain'] [data-testid='stDataFrame']"
-
-
-def server(port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_WAIT_POLICY="PASSIVE")
-    process = subprocess.Popen(
-        server_command(port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while not _healthy(url):
-        if time.time() > deadline or process.poll() is not None:
-            _stop(process)
-            raise SystemExit("the app server did not start")
-        time.sleep(0.5)
-    return process
 
 
 def timed(page, act) -> float:
@@ -127,7 +109,7 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for index in range(args.runs):
             port = _free_port()
-            process = server(port)
+            process = start_app(port, subprocess.DEVNULL)
             try:
                 result = one_run(browser, f"http://127.0.0.1:{port}", files)
             finally:

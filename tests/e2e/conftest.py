@@ -92,33 +92,39 @@ def server_command(port: int) -> list[str]:
     ]
 
 
+def start_app(port: int, log: Any) -> subprocess.Popen[bytes]:
+    """``streamlit run app.py`` on ``port``, its output to ``log``, once it answers its health
+    check; RuntimeError (the server stopped) if it exits or is silent for HEALTH_TIMEOUT_S."""
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        server_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while not _healthy(url):
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode} before answering")
+        if time.monotonic() > deadline:
+            _stop(process)
+            raise RuntimeError(
+                f"streamlit did not answer {url}/_stcore/health within {HEALTH_TIMEOUT_S:.0f} s"
+            )
+        time.sleep(0.5)
+    return process
+
+
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """``streamlit run app.py`` on a free loopback port; its log goes to artifacts/streamlit.log."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = ARTIFACTS / "streamlit.log"
-    command = server_command(port)
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
         try:
-            deadline = time.monotonic() + HEALTH_TIMEOUT_S
-            while not _healthy(url):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"streamlit exited with code {process.returncode} before answering:\n"
-                        + log_path.read_text(errors="replace")
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"streamlit did not answer {url}/_stcore/health within "
-                        f"{HEALTH_TIMEOUT_S:.0f} s:\n" + log_path.read_text(errors="replace")
-                    )
-                time.sleep(0.5)
-            yield url
+            process = start_app(port, log)
+        except RuntimeError as error:
+            pytest.fail(f"{error}:\n" + log_path.read_text(errors="replace"))
+        try:
+            yield f"http://127.0.0.1:{port}"
         finally:
             _stop(process)
     if process.returncode not in (0, -signal.SIGTERM):
