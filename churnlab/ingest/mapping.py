@@ -361,7 +361,9 @@ def _decide_kind(
     # Text ids are counted by their 64-bit hashes: six times faster than hashing 10M strings
     # into a table, and for a share compared with 0.95 a collision can never matter.
     keys = ids.hash(seed=0) if ids.dtype == pl.String else ids
-    unique_share = keys.n_unique() / max(ids.len(), 1)
+    distinct = keys.n_unique()
+    raw.remember(("distinct", roles[schema.CUSTOMER_ID]), distinct)  # the report's count
+    unique_share = distinct / max(ids.len(), 1)
     has_time = schema.TIMESTAMP in roles
     if has_time and unique_share < 0.95:
         return schema.EVENTS

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from churnlab.ingest.cores import spread
+
 log = logging.getLogger(__name__)
 
 
@@ -260,7 +262,9 @@ _FAST_PROBE = 2_000
 
 def _read_format(series: pl.Series, fmt: str) -> pl.Series:
     # cache=False: a cache of distinct strings costs more than it saves on timestamps
-    return series.str.to_datetime(fmt, time_unit="us", strict=False, cache=False)
+    return spread(
+        series, lambda v: v.str.to_datetime(fmt, time_unit="us", strict=False, cache=False)
+    )
 
 
 def fast_datetimes(series: pl.Series) -> DateParse | None:
@@ -283,8 +287,9 @@ def fast_datetimes(series: pl.Series) -> DateParse | None:
         values = _read_format(series, fmt)
         if values.null_count() != nulls:
             continue  # e.g. fractions of seconds further down: the next format may read them
-        years = values.dt.year()
-        if years.min() < _MIN_YEAR or years.max() > _MAX_YEAR:  # type: ignore[operator]
+        # the years of the two extremes: a year for every value took 0.45 s on 10M times
+        lo, hi = values.min(), values.max()
+        if lo.year < _MIN_YEAR or hi.year > _MAX_YEAR:  # type: ignore[union-attr]
             return None
         return DateParse(values.alias(series.name), 0, description)
     return None
@@ -430,10 +435,10 @@ def fast_numbers(series: pl.Series) -> NumberParse | None:
     separator or a single odd value returns None and the general parser decides."""
     if series.dtype != pl.String:
         return None
-    plain = series.cast(pl.Float64, strict=False)
+    plain = spread(series, lambda v: v.cast(pl.Float64, strict=False))
     if plain.null_count() != series.null_count() or not bool(plain.is_finite().all()):
         return None
-    return NumberParse(plain.alias(series.name), 0)
+    return NumberParse(plain, 0)
 
 
 def parse_numbers(series: pl.Series) -> NumberParse:

@@ -420,7 +420,7 @@ def choose_roles(raw: RawTable) -> RoleChoice:
 
         # parsed once, as cleaning parses it, and kept on the table for cleaning to reuse
         parsed = parse_times(raw, time_col)
-        raw.remember_parse(time_col, parsed)
+        raw.remember(("parse", time_col), parsed)
         times = parsed.values
     profiles = profile_ids(frame, candidates, times)
     many_rows_per_id = any(not p.unique for p in profiles.values())

@@ -348,6 +348,48 @@ def test_customers_of_a_large_log_are_counted_exactly() -> None:
     assert _customers(frame) == 4_321 + 1  # "00042 " is its own (uncleaned) id
 
 
+@pytest.mark.parametrize(
+    ("ids", "times", "expected"),
+    [
+        # duplicates and rows without an id leave every customer: role detection's count
+        (["a", "a", "b", "c", None], ["2024-01-02 10:00:00"] * 5, 3),
+        # the only row of "c" has no time: "c" is not a customer of the clean log
+        (["a", "a", "b", "c", "b"], ["2024-01-02 10:00:00"] * 3 + [None, "2024-01-03 10:00:00"], 2),
+        # "17850.0" and "17850" are one customer once cleaned
+        (["17850.0", "17850", "2", "2", "3"], ["2024-01-02 10:00:00"] * 5, 3),
+    ],
+)
+def test_the_report_counts_the_customers_of_the_clean_log(
+    ids: list[str | None], times: list[str | None], expected: int
+) -> None:
+    n = 30  # rows repeated with other times: an event log, past the distinct-value paths
+    frame = pl.DataFrame(
+        {
+            "customer_id": ids * n,
+            "event_time": [
+                None if t is None else f"2024-01-{1 + i // len(ids) % 28:02d}{t[10:]}"
+                for i, t in enumerate(times * n)
+            ],
+            "amount": ["1.5"] * len(ids) * n,
+        }
+    )
+    raw = RawTable(frame=frame, source="t.csv", format="csv", rows=frame.height)
+    clean, report = prepare(raw, detect_mapping(raw))
+    assert report.customers == clean["customer_id"].n_unique() == expected
+
+
+def test_the_report_counts_integer_ids_as_their_text() -> None:
+    frame = pl.DataFrame(
+        {
+            "customer_id": [7, 7, 8, 9, None] * 20,
+            "event_time": [dt.datetime(2024, 1, 1 + i % 28, 10) for i in range(100)],
+        }
+    )
+    raw = RawTable(frame=frame, source="t.parquet", format="parquet", rows=frame.height)
+    clean, report = prepare(raw, detect_mapping(raw))
+    assert report.customers == clean["customer_id"].n_unique() == 3
+
+
 def test_canonical_event_types_of_a_large_log_are_kept_as_they_are() -> None:
     from churnlab.ingest.mapping import normalise_event_types
 
@@ -381,6 +423,13 @@ def test_the_fast_text_and_id_checks_agree_with_their_regexes(values: list[str |
 
     untrimmed = r"^\s|\s$|^$"  # the full regexes the fast checks stand for
     unclean_id = r"(?i)^\s|\s$|^-?\d+\.0+$|^(nan|null|none|n/a|#n/a|na)?$"
+    from churnlab.ingest import cores
+
     series = pl.Series("v", values, dtype=pl.String)
-    assert _untrimmed(series) == _needs(series, untrimmed)
-    assert _unclean_ids(series) == _needs(series, unclean_id)
+    for spread_from in (cores.SPREAD_FROM, 1):  # eager, and on the streaming engine
+        cores.SPREAD_FROM, before = spread_from, cores.SPREAD_FROM
+        try:
+            assert _untrimmed(series) == _needs(series, untrimmed)
+            assert _unclean_ids(series) == _needs(series, unclean_id)
+        finally:
+            cores.SPREAD_FROM = before

@@ -273,6 +273,29 @@ def test_big_utf8_file_is_read_from_disk(tmp_path: Path, monkeypatch: pytest.Mon
     assert raw.frame["customer_id"][7] == "00007"
 
 
+def test_a_bad_byte_deep_in_a_big_utf8_file_is_replaced_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first read is strict UTF-8 (the fast one); a byte it refuses, beyond the part the
+    encoding was sniffed from, reads the file again with that character replaced."""
+    monkeypatch.setattr(reading, "_BIG_FILE", 10)
+    monkeypatch.setattr(reading, "_SNIFF_BYTES", 64)
+    lines = [b"customer_id,city"] + [b"%05d,Paris" % i for i in range(200)]
+    lines[150] = b"00149,Mont\xe9limar"  # Latin-1 in an otherwise UTF-8 export
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    raw = read_table(path)
+    assert raw.frame.height == 200
+    assert raw.frame["city"][149] == "Mont\ufffdlimar"
+    assert raw.frame["city"][0] == "Paris"
+    assert "quality.note.replaced_characters" in [n.key for n in raw.notes]
+
+
+def test_a_clean_file_has_no_replacement_note() -> None:
+    raw = read_table(corpus("utf8.csv"))
+    assert "quality.note.replaced_characters" not in [n.key for n in raw.notes]
+
+
 def test_real_cdnow(cdnow_path: Path) -> None:
     raw = read_table(cdnow_path)
     assert raw.delimiter == " "
