@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -99,6 +100,7 @@ class Vocabulary:
 
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+ResultT = TypeVar("ResultT")
 
 
 def _day_number(day: dt.date) -> int:
@@ -735,6 +737,10 @@ def _features_plan(
         seen = seen.filter((pl.col(TIMESTAMP) >= to_datetime(first)) & (pl.col(TIMESTAMP) < last))
         starts = keys.table.get_column("_first_day")
         whole_past = not starts.len() or starts.min() >= _day_number(first)  # type: ignore[operator]
+    # BG/NBD fits (SciPy, mostly one thread) run beside the Polars roll-up and aggregation
+    chain = None
+    if active is not None:
+        chain = _beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
     daily, products = _daily(seen, vocab, definition, keys, _parts(events.height, EVENTS_PER_PART))
     if active is None and whole_past:
         # the qualifying days are the roll-up's days with a qualifying event: no second pass
@@ -743,8 +749,10 @@ def _features_plan(
         active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
     texts = text_signals.text_table(seen, vocab.columns)
     fitted: dict[dt.date, BgNbdParams | None] = {}
-    previous: BgNbdParams | None = None
     frames: list[pl.LazyFrame] = []
+    plans: list[tuple[dt.date, pl.LazyFrame, list[pl.Expr], list[pl.Expr], list[str]]] = []
+    if chain is None:
+        chain = _beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
     names: list[str] = []
     categorical: list[str] = []
     subsets: dict[int, tuple[pl.DataFrame, pl.DataFrame | None]] = {}
@@ -791,28 +799,9 @@ def _features_plan(
             frame = frame.join(written, on=CUSTOMER_ID, how="left").with_columns(
                 text_signals.fill_absent(text_signals.feature_names(vocab.columns))
             )
-        summary = (
-            active.lazy()
-            .filter(pl.col(_DAY) < c_day)
-            .group_by(_KEY)
-            .agg(
-                pl.col(_DAY).min().alias("_first"),
-                pl.col(_DAY).max().alias("_last"),
-                pl.len().alias("_n"),
-            )
-            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
-            .sort(CUSTOMER_ID)  # the fit's seeded sample follows the customer ids
-            .collect()
-        )
-        buy_till_you_die, fitted[cutoff] = bgnbd.summary_features(
-            summary,
-            c_day,
-            definition.horizon_days,
-            bgnbd_params,
-            since_day=c_day - definition.lookback_days,
-            start=previous,  # cut-offs a step apart have close optima: start from the last
-        )
-        previous = fitted[cutoff] or previous
+        plans.append((cutoff, frame, derived, second, names))
+    for cutoff, frame, derived, second, names in plans:
+        buy_till_you_die, fitted[cutoff] = chain.result()[cutoff]
         frame = frame.join(buy_till_you_die.lazy(), on=CUSTOMER_ID, how="left")
         names = names + list(bgnbd.FEATURES)
         frame = (
@@ -836,6 +825,53 @@ def _features_plan(
     names = names + [name for _, name, _ in attributes]
     categorical = categorical + [name for _, name, kind in attributes if kind == "category"]
     return result, names, categorical, fitted
+
+
+def _beside(work: Callable[..., ResultT], *args: Any) -> Future[ResultT]:
+    """``work(*args)`` started on a thread of its own; its result (or error) from ``result()``."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(work, *args)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _bgnbd_by_cutoff(
+    active: pl.DataFrame,
+    keys: CustomerKeys,
+    cutoffs: Sequence[dt.date],
+    definition: ChurnDefinition,
+    params: BgNbdParams | None,
+) -> dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]]:
+    """BG/NBD features and parameters at each cut-off, fitted on the full qualifying history
+    before it (unless ``params`` are given), each fit starting from the one before."""
+    out: dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]] = {}
+    previous: BgNbdParams | None = None
+    for cutoff in cutoffs:
+        c_day = _day_number(cutoff)
+        summary = (
+            active.lazy()
+            .filter(pl.col(_DAY) < c_day)
+            .group_by(_KEY)
+            .agg(
+                pl.col(_DAY).min().alias("_first"),
+                pl.col(_DAY).max().alias("_last"),
+                pl.len().alias("_n"),
+            )
+            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
+            .sort(CUSTOMER_ID)  # the fit's seeded sample follows the customer ids
+            .collect()
+        )
+        out[cutoff] = bgnbd.summary_features(
+            summary,
+            c_day,
+            definition.horizon_days,
+            params,
+            since_day=c_day - definition.lookback_days,
+            start=previous,  # cut-offs a step apart have close optima: start from the last
+        )
+        previous = out[cutoff][1] or previous
+    return out
 
 
 def _active_key_days(
