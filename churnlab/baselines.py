@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from churnlab._blas import one_blas_thread
 from churnlab.errors import DataError, ModelError
 
 
@@ -27,6 +28,7 @@ def _logistic(C: float, max_iter: int):  # type: ignore[no-untyped-def]
     needs it, and the import costs a second."""
     from sklearn.linear_model import LogisticRegression
 
+    one_blas_thread()
     return LogisticRegression(C=C, max_iter=max_iter)
 
 

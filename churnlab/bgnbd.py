@@ -33,6 +33,7 @@ import numpy as np
 import polars as pl
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
+from churnlab._blas import one_blas_thread
 from churnlab.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,58 @@ def gradient(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarr
     return np.vstack([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
 
 
+@dataclass(frozen=True)
+class _Levels:
+    """The distinct values of ``x``, ``t_x`` and ``T`` and where each row's values sit among
+    them. Every special function of the likelihood depends on ``x`` alone and every logarithm
+    on one time alone, so they run once per distinct value (tens to hundreds) rather than once
+    per row (thousands): the same numbers, gathered."""
+
+    x: np.ndarray
+    x_at: np.ndarray
+    t_x: np.ndarray
+    t_x_at: np.ndarray
+    T: np.ndarray
+    T_at: np.ndarray
+    repeat: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> _Levels:
+        ux, x_at = np.unique(x, return_inverse=True)
+        ut, t_at = np.unique(t_x, return_inverse=True)
+        uT, T_at = np.unique(T, return_inverse=True)
+        return cls(ux, x_at, ut, t_at, uT, T_at, x > 0)
+
+
+def _value_and_gradient(
+    log_params: np.ndarray, levels: _Levels, weights: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """``weights @ log_likelihood`` and ``gradient @ weights`` in one pass over ``levels``,
+    with each row's value computed as ``log_likelihood`` and ``gradient`` compute it."""
+    r, alpha, a, b = np.exp(log_params)
+    x, xi, ti, Ti, repeat = levels.x, levels.x_at, levels.t_x_at, levels.T_at, levels.repeat
+    r_x = (r + x)[xi]
+    log_T = np.log(alpha + levels.T)[Ti]
+    log_t = np.log(alpha + levels.t_x)[ti]
+    a1 = (gammaln(r + x) - gammaln(r) + r * np.log(alpha))[xi]
+    a2 = (betaln(a, b + x) - betaln(a, b))[xi]
+    a3 = -r_x * log_T
+    a4 = (np.log(a) - np.log(np.maximum(b + x - 1.0, 1e-12)))[xi] - r_x * log_t
+    ll = a1 + a2 + np.where(repeat, np.logaddexp(a3, np.where(repeat, a4, -np.inf)), a3)
+
+    w4 = np.where(repeat, 1.0 / (1.0 + np.exp(np.clip(a3 - a4, -700.0, 700.0))), 0.0)
+    w3 = 1.0 - w4
+    d_r = (digamma(r + x) - digamma(r) + np.log(alpha))[xi] - w3 * log_T - w4 * log_t
+    d_alpha = r / alpha - w3 * r_x / (alpha + levels.T)[Ti] - w4 * r_x / (alpha + levels.t_x)[ti]
+    common = digamma(a + b) - digamma(a + b + x)
+    d_a = common[xi] + w4 / a
+    d_b = (common + digamma(b + x) - digamma(b))[xi] - np.where(
+        repeat, w4 / np.maximum(b + x - 1.0, 1e-12)[xi], 0.0
+    )
+    grad = np.vstack([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
+    return float(weights @ ll), grad @ weights
+
+
 def fit(
     x: np.ndarray,
     t_x: np.ndarray,
@@ -155,15 +208,17 @@ def fit(
     counts = triples["len"].to_numpy().astype(np.float64)
     weights = counts / counts.sum()
 
+    levels = _Levels.of(ux, ut, uT)
+
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        ll = float(weights @ log_likelihood(theta, ux, ut, uT))
-        grad = gradient(theta, ux, ut, uT) @ weights
+        ll, grad = _value_and_gradient(theta, levels, weights)
         return -ll + PENALTY * float(theta @ theta), -grad + 2.0 * PENALTY * theta
 
     begin = _START if start is None else np.log([start.r, start.alpha, start.a, start.b])
     begin = np.clip(begin, _BOUNDS[0][0], _BOUNDS[0][1])
     from scipy.optimize import minimize  # lazily: scoring with a bundle's parameters never fits
 
+    one_blas_thread()  # after SciPy's import: its BLAS is limited too
     result = minimize(objective, begin, method="L-BFGS-B", jac=True, bounds=_BOUNDS)
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
         logger.info("BG/NBD fit failed: %s", result.message)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from churnlab._blas import one_blas_thread
 from churnlab._xgb import xgb
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
@@ -374,6 +375,7 @@ class LinearPrior:
         """Fit on the training rows with the trees' class weights (same margin scale)."""
         from sklearn.linear_model import LogisticRegression
 
+        one_blas_thread()
         logged = cls._log1p(X, features)
         means = logged.mean(axis=0)
         std = logged.std(axis=0)

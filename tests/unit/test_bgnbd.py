@@ -279,3 +279,30 @@ def test_cutoff_features_read_only_the_past_and_fit_on_everyone() -> None:
     # b's purchase on day 200 is after the cut-off: b looks the same as without it
     without = bgnbd.cutoff_features(days.filter(pl.col("_day") < 180), 180, 90)
     assert without[0].equals(everyone) and without[1] == params
+
+
+def test_a_fit_runs_blas_on_one_thread(simulated) -> None:
+    """OpenBLAS threads made each small fit three times slower, and the thread count changed
+    the last digits of the parameters from one machine to another."""
+    from threadpoolctl import threadpool_info
+
+    x, t_x, T = simulated
+    bgnbd.fit(x, t_x, T)
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(lib["num_threads"] == 1 for lib in blas)
+
+
+@pytest.mark.parametrize(
+    "theta", [[-0.7, 1.6, -0.2, 0.9], [1.3, 2.7, -0.8, 2.3], [-3.0, 2.0, 1.0, -2.0]]
+)
+def test_the_fit_objective_equals_the_per_customer_likelihood_and_gradient(
+    simulated, theta: list[float]
+) -> None:
+    """The fit computes special functions once per distinct x and logs once per distinct time;
+    the result must be the very numbers of ``log_likelihood`` and ``gradient`` row by row."""
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in simulated)
+    t_x = np.minimum(t_x, T)
+    weights = np.random.default_rng(0).random(len(x))
+    value, grad = bgnbd._value_and_gradient(np.asarray(theta), bgnbd._Levels.of(x, t_x, T), weights)
+    assert value == float(weights @ bgnbd.log_likelihood(np.asarray(theta), x, t_x, T))
+    assert np.array_equal(grad, bgnbd.gradient(np.asarray(theta), x, t_x, T) @ weights)
