@@ -362,7 +362,12 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         )
 
     if schema.EVENT_TYPE in roles:
-        types = normalise_event_types(source[roles[schema.EVENT_TYPE]], mapping.event_codes)
+        counted = raw.recall(("values", roles[schema.EVENT_TYPE]))  # role detection's count
+        types = normalise_event_types(
+            source[roles[schema.EVENT_TYPE]],
+            mapping.event_codes,
+            distinct=None if counted is None else counted.get_column("v"),
+        )
         empty = int(types.is_null().sum())
         if empty:
             report.warnings.append(Message("quality.warning.no_event_type", {"count": empty}))

@@ -307,17 +307,28 @@ def _match_by_name(columns: list[str]) -> dict[str, str]:
     return roles
 
 
-def _looks_like_event_types(series: pl.Series) -> bool:
+_MAX_EVENT_TYPES = 40
+_TYPE_PROBE = 20_000
+
+
+def _looks_like_event_types(series: pl.Series, counts: pl.DataFrame | None = None) -> bool:
+    """Mostly known event words, among at most 40 distinct values. ``counts``: the column's
+    ``value_counts`` (values in ``v``), when the caller has them."""
+    # More than 40 distinct texts among the first values means more than 40 in all: an id,
+    # time or amount column is turned down without counting every value of a 10M-row log
+    probe = _strings(series.head(_TYPE_PROBE).unique()).drop_nulls()
+    if probe.n_unique() > _MAX_EVENT_TYPES:
+        return False
     # counted by raw value first, then only the distinct values are trimmed (10M rows, a
     # handful of types); values that trim to the same text are merged after
-    raw = value_counts(series.alias("v"))
+    raw = counts if counts is not None else value_counts(series.alias("v"))
     counts = (
         pl.DataFrame({"v": _strings(raw["v"]), "n": raw["count"]})
         .drop_nulls("v")
         .group_by("v")
         .agg(pl.col("n").sum())
     )
-    if counts.height == 0 or counts.height > 40:
+    if counts.height == 0 or counts.height > _MAX_EVENT_TYPES:
         return False
     total = int(counts["n"].sum())
     keys = [_value_key(v) for v in counts["v"].to_list()]
@@ -421,9 +432,14 @@ def detect_mapping(raw: RawTable) -> Mapping:
             shown = ", ".join(f"'{c}'" for c in ignored)
             notes.append(Message("quality.note.not_used", {"columns": shown}))
         event_col = mapping.roles.get(schema.EVENT_TYPE)
+        counts = None
+        if event_col is not None:
+            # counted once: cleaning maps the distinct values instead of finding them again
+            counts = value_counts(raw.frame[event_col].alias("v"))
+            raw.remember(("values", event_col), counts)
         if (
             event_col is not None
-            and not _looks_like_event_types(raw.frame[event_col])
+            and not _looks_like_event_types(raw.frame[event_col], counts)
             and looks_like_codes(raw.frame[event_col])
         ):
             mapping.code_counts = code_counts(raw.frame[event_col])
@@ -565,13 +581,16 @@ def name_event_codes(mapping: Mapping, codes: dict[str, str]) -> Mapping:
     )
 
 
-def normalise_event_types(series: pl.Series, codes: dict[str, str] | None = None) -> pl.Series:
+def normalise_event_types(
+    series: pl.Series, codes: dict[str, str] | None = None, distinct: pl.Series | None = None
+) -> pl.Series:
     """Map English and Chinese event words to canonical types; unknown ones kept lower-case.
 
     ``codes`` names coded types (``{"1": "view", "4": "purchase"}``) before the words.
-    A long column is normalised once per distinct value (a log has a handful of types)."""
+    A long column is normalised once per distinct value (a log has a handful of types);
+    ``distinct``: those values, when the caller has them."""
     if series.len() >= _DISTINCT_FROM:
-        distinct = series.unique()
+        distinct = series.unique() if distinct is None else distinct.alias(series.name)
         if distinct.len() <= series.len() // 2:
             named = normalise_event_types(distinct, codes)
             if named.equals(distinct.alias(named.name), null_equal=True):

@@ -399,6 +399,32 @@ def test_canonical_event_types_of_a_large_log_are_kept_as_they_are() -> None:
     assert normalise_event_types(words).to_list() == ["view", "cart", "purchase", None] * 6_000
 
 
+def test_event_words_are_judged_on_every_value_not_only_the_first() -> None:
+    """The first 20,000 values decide only a "no" (more than 40 distinct texts already)."""
+    from churnlab.counting import value_counts
+    from churnlab.ingest.mapping import _looks_like_event_types
+
+    words = ["view", "cart", "purchase", "favorite"] * 5_000
+    assert _looks_like_event_types(pl.Series("t", words + ["buy"] * 10_000))
+    # types first, then thousands of other texts further down: not a column of event types
+    mixed = pl.Series("t", words + [f"x{i}" for i in range(10_000)])
+    assert not _looks_like_event_types(mixed)
+    assert not _looks_like_event_types(mixed, value_counts(mixed.alias("v")))
+    # more than 40 texts among the first values
+    assert not _looks_like_event_types(pl.Series("t", [f"page {i % 50}" for i in range(30_000)]))
+
+
+def test_event_types_mapped_from_counted_values_are_the_same() -> None:
+    from churnlab.counting import value_counts
+    from churnlab.ingest.mapping import normalise_event_types
+
+    words = pl.Series("event", ["pv", "cart", "购买", None, " View "] * 6_000)
+    counted = value_counts(words.alias("v")).get_column("v")
+    assert normalise_event_types(words, distinct=counted).to_list() == (
+        normalise_event_types(words).to_list()
+    )
+
+
 def test_large_files_clean_distinct_ids_once() -> None:
     from churnlab.ingest.cleaning import _ids
     from churnlab.ingest.parsing import clean_ids
