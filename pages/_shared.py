@@ -12,12 +12,13 @@ import hashlib
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from churnlab import i18n
 from churnlab.cohorts import cohort_retention
@@ -315,10 +316,27 @@ def train_with_progress(
         # the reason and its hint in full view, not inside the collapsed status box
         show_error(failure)
         return False
-    set_user_model(trained, f"{shop_key}:{_definition_key(definition)}:{_training_key(training)}")
+    key = f"{shop_key}:{_definition_key(definition)}:{_training_key(training)}"
+    set_user_model(trained, key)
+    score_in_background(trained, key, shop, shop_key)
     status.update(label=tr("model.trained"), state="complete", expanded=False)
     st.session_state[NOTICE] = "model.trained"
     return True
+
+
+def score_in_background(model: TrainedModel, key: str, shop: ShopData, shop_key: str) -> None:
+    """Score today's customers with a new model while the visitor reads the Model page: the
+    at-risk list, overview and report then open from the cache (a page that asks sooner waits
+    for this same computation, not a second one: Streamlit holds one lock per cache entry)."""
+    args = (key, shop_key, st.session_state.get(AS_OF), lang(), model, shop)
+
+    def work() -> None:
+        with suppress(Exception):  # a failure shows, as a message, on the page that asks
+            _score(*args)
+
+    thread = threading.Thread(target=work, name="churnlab-score", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
 
 
 def load_model_upload(data: bytes) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import sys
+import threading
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -125,6 +128,40 @@ def test_upload_map_train_and_list(app) -> None:
     listing = app.dataframe[-1].value
     assert listing.shape[0] > 0
     assert set(listing["customer_id"].astype(str)) <= {f"{c:05d}" for c in range(120)}
+
+
+def test_a_new_model_scores_today_once_in_the_background(app, monkeypatch) -> None:
+    """The list is scored while the visitor reads the Model page; opening it then reads the
+    cache instead of scoring again."""
+    open_page(app, "data")
+    app.file_uploader[0].set_value(("orders.csv", small_export(), "text/csv")).run()
+    next(b for b in app.button if b.label == "Use these files").click().run()
+    open_page(app, "model")
+    shared = next(
+        m
+        for m in list(sys.modules.values())
+        if (getattr(m, "__file__", None) or "").endswith(str(Path("pages") / "_shared.py"))
+    )
+    shared._score.clear()  # another test may have scored this very upload and model
+    calls: list[str] = []
+    original = shared.score
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(shared, "score", counting)
+    train = next(b for b in app.get("form_submit_button") if b.label == "Train the model")
+    train.click().run()
+    assert_clean(app)
+    for thread in threading.enumerate():
+        if thread.name == "churnlab-score":
+            thread.join(timeout=120)
+    assert calls == ["churnlab-score"]
+    open_page(app, "at_risk")
+    assert_clean(app)
+    assert app.dataframe[-1].value.shape[0] > 0
+    assert calls == ["churnlab-score"]
 
 
 def test_broken_upload_shows_an_error_and_keeps_the_sample(app) -> None:
