@@ -328,7 +328,7 @@ def score_in_background(model: TrainedModel, key: str, shop: ShopData, shop_key:
     """Score today's customers with a new model while the visitor reads the Model page: the
     at-risk list, overview and report then open from the cache (a page that asks sooner waits
     for this same computation, not a second one: Streamlit holds one lock per cache entry)."""
-    args = (key, shop_key, st.session_state.get(AS_OF), lang(), model, shop)
+    args = _score_args(model, key, shop, shop_key)  # the very cache entry the pages read
 
     def work() -> None:
         with suppress(Exception):  # a failure shows, as a message, on the page that asks
@@ -360,7 +360,12 @@ def current_scores() -> ScoredList | None:
     if model is None:
         return None
     shop, shop_key = current_shop()
-    return _score(model_key(model), shop_key, st.session_state.get(AS_OF), lang(), model, shop)
+    return _score(*_score_args(model, model_key(model), shop, shop_key))
+
+
+def _score_args(model: TrainedModel, key: str, shop: ShopData, shop_key: str) -> tuple:
+    """``_score``'s arguments, so the background scoring and the pages share one entry."""
+    return (key, shop_key, st.session_state.get(AS_OF), lang(), model, shop)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
