@@ -360,10 +360,7 @@ def _event_features(
         return since(pl.when(pl.col(column) > 0).then(day).max())
 
     lookback = within(definition.lookback_days)
-    purchase_day = pl.col("_np") > 0
-    gap = pl.when(purchase_day & (pl.col("_prev_pday") >= c_day - window)).then(
-        (day - pl.col("_prev_pday")).cast(pl.Int64)
-    )
+    gap = _gap(c_day, window)
     aggs: list[pl.Expr] = [
         ((pl.col("_nq") > 0) & lookback).any().alias("_in_population"),
         last_day("_nq").alias("recency_days"),
@@ -378,10 +375,6 @@ def _event_features(
         gap.count().alias("_gap_n"),
         gap.sum().alias("_gap_sum"),
         (gap * gap).sum().alias("_gap_sq"),
-        # past gaps at least as long as the one open now (days since the last purchase day)
-        (gap >= pl.lit(c_day, pl.Int64) - pl.when(purchase_day).then(day).max().cast(pl.Int64))
-        .sum()
-        .alias("_gaps_as_long"),
         _weekly_slope(day, pl.col("_orders"), c_day).alias("orders_slope_12w"),
         within(90).sum().cast(f64).alias("active_days_90d"),
         within(365).sum().cast(f64).alias("active_days_365d"),
@@ -528,6 +521,35 @@ def _event_features(
     categorical = ["main_channel"] if CHANNEL in cols else []
     names += text_signals.feature_names(cols)  # only when the log has review or service text
     return aggs, derived, second, names, categorical
+
+
+def _gap(c_day: int, window: int) -> pl.Expr:
+    """On a purchase day whose previous purchase day is in the window: the days between them."""
+    purchase_day = pl.col("_np") > 0
+    previous = pl.col("_prev_pday")
+    return pl.when(purchase_day & (previous >= c_day - window)).then(
+        (pl.col(_DAY) - previous).cast(pl.Int64)
+    )
+
+
+def _gaps_as_long(
+    rolled: pl.DataFrame, in_window: pl.Expr, c_day: int, window: int
+) -> pl.LazyFrame:
+    """Per customer key: how many of its past gaps are at least as long as the one open at
+    the cut-off (the days since its last purchase day); keys without a gap have no row.
+
+    A query of its own over the purchase days: inside the main aggregation, comparing every
+    row with its group's maximum took a third of the whole group-by (10M events: 0.5 s of
+    1.5 s; this way 0.05 s)."""
+    purchases = rolled.lazy().filter(in_window & (pl.col("_np") > 0))
+    last = purchases.group_by(_KEY).agg(pl.col(_DAY).max().cast(pl.Int64).alias("_last_pday"))
+    gap = _gap(c_day, window)
+    return (
+        purchases.filter(gap.is_not_null())
+        .join(last, on=_KEY)
+        .group_by(_KEY)
+        .agg((gap >= pl.lit(c_day, pl.Int64) - pl.col("_last_pday")).sum().alias("_gaps_as_long"))
+    )
 
 
 SLOPE_WEEKS = 12
@@ -774,6 +796,8 @@ def _features_plan(
         frame = (
             _aggregate(rolled, in_window, aggs)
             .filter(pl.col("_in_population"))
+            .join(_gaps_as_long(rolled, in_window, c_day, window), on=_KEY, how="left")
+            .with_columns(pl.col("_gaps_as_long").fill_null(0))
             .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY, how="left")
         )
         if bought_days is not None:
