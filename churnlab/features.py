@@ -544,11 +544,13 @@ def _gaps_as_long(
     purchases = rolled.lazy().filter(in_window & (pl.col("_np") > 0))
     last = purchases.group_by(_KEY).agg(pl.col(_DAY).max().cast(pl.Int64).alias("_last_pday"))
     gap = _gap(c_day, window)
-    return (
+    return (  # collected now, like ``_aggregate``: one cut-off's working memory at a time
         purchases.filter(gap.is_not_null())
         .join(last, on=_KEY)
         .group_by(_KEY)
         .agg((gap >= pl.lit(c_day, pl.Int64) - pl.col("_last_pday")).sum().alias("_gaps_as_long"))
+        .collect()
+        .lazy()
     )
 
 
