@@ -66,6 +66,12 @@ def add_model_commands(
         default=TrainingConfig().max_trials,
         help="parameter sets tried, at most",
     )
+    train.add_argument(
+        "--full-search",
+        action="store_true",
+        help="run the parameter search on a big shop too (by default a shop with more than "
+        f"{TrainingConfig().search_up_to_rows:,} labelled rows trains on the default settings)",
+    )
     add_mapping_options(train)
     _add_dask_option(train)
     train.set_defaults(run=run_train)
@@ -298,7 +304,10 @@ def run_train(args: argparse.Namespace) -> int:
     settings = Settings(
         churn=definition,
         training=TrainingConfig(
-            seed=args.seed, tuning_seconds=args.tuning_seconds, max_trials=args.max_trials
+            seed=args.seed,
+            tuning_seconds=args.tuning_seconds,
+            max_trials=args.max_trials,
+            **({"search_up_to_rows": None} if args.full_search else {}),
         ),
     )
     with _shop(list(args.files), args, {LABEL: args.label} if args.label else None) as (

@@ -761,6 +761,7 @@ def tune(
     groups: np.ndarray | None = None,
     valid_groups: np.ndarray | None = None,
     linear_prior: bool = True,
+    search: bool = True,
 ) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
     """Seeded coarse-to-fine parameter search with early stopping on the validation rows.
 
@@ -777,7 +778,7 @@ def tune(
     the trees boosting from the linear prior (``params["linear_prior"]``); the prior is
     kept for every later trial when that trial's log loss is within
     ``LOGLOSS_TOLERANCE`` of trial 0's, else the search goes on exactly as without it.
-    The prior is fitted on the tuning rows.
+    The prior is fitted on the tuning rows. Without ``search`` only the default trials run.
     Returns ``(params, n_trees, trials)``.
     """
     config = config or TrainingConfig()
@@ -816,6 +817,8 @@ def tune(
     stale = 0  # trials in a row since one improved it by more than LOGLOSS_TOLERANCE
     for i in range(int(config.max_trials)):
         if i > 0 and time.perf_counter() - start > config.tuning_seconds:
+            break
+        if i > extra and not search:
             break
         if i > extra and stale >= max(1, config.tuning_patience):
             logger.info("tuning stopped after %d trials without improvement", stale)

@@ -28,6 +28,7 @@ everything and calibrated as in step 5.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -252,6 +253,7 @@ def _develop(
     train_frame: pl.DataFrame,
     config: TrainingConfig,
     progress: Progress | None,
+    search: bool = True,
 ) -> tuple[ChurnModel, dict[str, Any], list[dict[str, Any]], int, int]:
     """Tune on fit/valid, then refit on all ``train_frame`` rows (the model that is evaluated).
 
@@ -276,6 +278,7 @@ def _develop(
         groups=fit_frame.get_column("customer_id").to_numpy(),
         valid_groups=valid_frame.get_column("customer_id").to_numpy(),
         linear_prior=_uses_prior(feature_set),
+        search=search,
     )
     _report(progress, 0.55, "progress.fitting_chosen")
     # The chosen trial was fitted on (a sample of) fit_frame with early stopping on the
@@ -362,6 +365,13 @@ def _tuning_split(
     return fit_frame, valid_frame, Message("training.warning.customer_split")
 
 
+def _searches(config: TrainingConfig, labelled: pl.LazyFrame) -> bool:
+    """Whether tuning runs the random search: not on a big shop (``search_up_to_rows``)."""
+    if config.search_up_to_rows is None:
+        return True
+    return labelled.select(pl.len()).collect().item() <= config.search_up_to_rows
+
+
 def _events(
     feature_set: Any, config: TrainingConfig, progress: Progress | None, warnings: list[Message]
 ) -> tuple[ChurnModel, dict, pl.DataFrame, dict, int, list, list]:
@@ -401,8 +411,14 @@ def _events(
         warnings.append(note)
 
     _report(progress, 0.1, "progress.tuning_earlier")
+    search = _searches(config, labelled if counts is None else counts.lazy())
+    if not search:
+        logger.info("a big shop: the default trials alone, no random search")
+        config = dataclasses.replace(
+            config, learning_rate=config.learning_rate or config.big_shop_learning_rate
+        )
     evaluated, params, trials, tuned_trees, rows_tuned = _develop(
-        feature_set, fit_frame, valid_frame, train_frame, config, progress
+        feature_set, fit_frame, valid_frame, train_frame, config, progress, search
     )
 
     _report(progress, 0.7, "progress.baselines")

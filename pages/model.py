@@ -110,7 +110,9 @@ with guarded():
         if submitted:
             st.session_state[DEFINITION] = chosen
             training = (
-                QUICK_TRAINING if kind == "quick" else TrainingConfig(tuning_seconds=float(tuning))
+                QUICK_TRAINING
+                if kind == "quick"  # asked for: the search runs on a big shop too
+                else TrainingConfig(tuning_seconds=float(tuning), search_up_to_rows=None)
             )
             if train_with_progress(shop, shop_key, chosen, training):
                 st.rerun()

@@ -130,6 +130,21 @@ def test_upload_map_train_and_list(app) -> None:
     assert set(listing["customer_id"].astype(str)) <= {f"{c:05d}" for c in range(120)}
 
 
+def test_the_tuned_model_searches_whatever_the_size_of_the_shop(app) -> None:
+    """A marketer who asks for the tuned model gets the search, even on a big shop."""
+    open_page(app, "data")
+    app.file_uploader[0].set_value(("orders.csv", small_export(), "text/csv")).run()
+    next(b for b in app.button if b.label == "Use these files").click().run()
+    open_page(app, "model")
+    app.radio[0].set_value("tuned")
+    app.slider[0].set_value(5)
+    next(b for b in app.get("form_submit_button") if b.label == "Train the model").click().run()
+    assert_clean(app)
+    document = app.session_state["user_model"].document
+    assert document["training"]["search_up_to_rows"] is None
+    assert document["training"]["tuning_seconds"] == 5.0
+
+
 def test_a_new_model_scores_today_once_in_the_background(app, monkeypatch) -> None:
     """The list is scored while the visitor reads the Model page; opening it then reads the
     cache instead of scoring again."""

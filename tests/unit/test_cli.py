@@ -68,6 +68,7 @@ def test_bundle_holds_exactly_the_three_files(model) -> None:
     document = json.loads((model / "bundle.json").read_text(encoding="utf-8"))
     assert document["format_version"] == 1
     assert document["feature_names"] and document["metrics"]["model"]["roc_auc"] > 0.5
+    assert document["training"]["search_up_to_rows"] == 200_000  # big shops skip the search
 
 
 def test_score_writes_the_ranked_list(shop, model, tmp_path) -> None:
@@ -170,9 +171,11 @@ def test_labelled_customer_table_trains_and_scores(tmp_path) -> None:
     table = tmp_path / "telco.csv"
     labelled_table(table)
     bundle = tmp_path / "telco"
-    result = run("train", str(table), "--out", str(bundle), *FAST)
+    result = run("train", str(table), "--out", str(bundle), *FAST, "--full-search")
     assert result.returncode == 0, result.stderr
     assert "Labelled customer table" in result.stdout
+    document = json.loads((bundle / "bundle.json").read_text(encoding="utf-8"))
+    assert document["training"]["search_up_to_rows"] is None  # --full-search
     out = tmp_path / "telco-scores.csv"
     assert run("score", str(bundle), str(table), "--out", str(out)).returncode == 0
     scored = pl.read_csv(io.BytesIO(out.read_bytes()[3:]))

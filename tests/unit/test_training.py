@@ -7,6 +7,7 @@ RFM-only baselines cannot see.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -349,3 +350,23 @@ def test_training_warnings_are_messages_in_both_languages() -> None:
     stored = json.loads(json.dumps([warning_to_dict(w) for w in warnings]))
     assert [warning_from_dict(item) for item in stored] == warnings
     assert str(warning_from_dict("An old English warning {x}.")) == "An old English warning {x}."
+
+
+def test_a_big_shop_skips_the_random_search() -> None:
+    """Past ``search_up_to_rows`` labelled rows: the default trials alone, at the big-shop rate."""
+    fs = event_feature_set()  # 1,500 labelled rows
+    searched = TrainingConfig(
+        seed=3, max_trials=4, early_stopping_rounds=10, max_trees=60, search_up_to_rows=None
+    )
+    big = dataclasses.replace(searched, search_up_to_rows=1_499, big_shop_learning_rate=0.2)
+    rates = [t["params"]["learning_rate"] for t in train_on_feature_set(fs, big).trials]
+    assert rates == [0.2, 0.2]
+    assert len(train_on_feature_set(fs, searched).trials) == 4
+    # at the threshold the shop is not big; an explicit learning rate wins over the big-shop one
+    small = dataclasses.replace(big, search_up_to_rows=1_500, max_trials=3)
+    assert len(train_on_feature_set(fs, small).trials) == 3
+    chosen = dataclasses.replace(big, learning_rate=0.3)
+    assert [t["params"]["learning_rate"] for t in train_on_feature_set(fs, chosen).trials] == [
+        0.3,
+        0.3,
+    ]
