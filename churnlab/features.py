@@ -756,7 +756,7 @@ def _features_plan(
     vocab: Vocabulary | None = None,
     bgnbd_params: BgNbdParams | None = None,
     only: dict[dt.date, pl.Series] | None = None,
-    keyed: tuple[CustomerKeys, pl.DataFrame] | None = None,
+    keyed: tuple[CustomerKeys, DaySpans] | None = None,
 ) -> tuple[pl.LazyFrame, list[str], list[str], dict[dt.date, BgNbdParams | None]]:
     """The feature table as one lazy query over the daily roll-up (collected once by the
     caller, so no intermediate copy of the wide table is ever held beside the next one).
@@ -765,13 +765,14 @@ def _features_plan(
     ``bgnbd_params``, e.g. a bundle's); the parameters used are returned by cut-off.
     ``only`` limits the rows of some cut-offs to the given customer ids (a training
     sample): their features are the same as without it, at a fraction of the cost.
-    ``keyed``: the customer keys and their qualifying days, when the caller has them."""
+    ``keyed``: the customer keys and their qualifying days' spans, when the caller has them
+    (for these cut-offs)."""
     cutoffs = sorted(set(cutoffs))
     if vocab is None:
         vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
     window = _window_days(definition)
     # tenure needs each customer's first day, however old
-    keys, active = keyed if keyed is not None else (customer_keys(events.lazy()), None)
+    keys, spans = keyed if keyed is not None else (customer_keys(events.lazy()), None)
     seen = events.lazy()
     whole_past = True  # whether ``seen`` holds every event before the last cut-off
     if cutoffs:
@@ -784,14 +785,15 @@ def _features_plan(
         whole_past = not starts.len() or starts.min() >= _day_number(first)  # type: ignore[operator]
     # BG/NBD fits (SciPy, mostly one thread) run beside the Polars roll-up and aggregation
     chain = None
-    if active is not None:
-        chain = _beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
+    if spans is not None:
+        chain = _beside(_bgnbd_by_cutoff, spans, keys, cutoffs, definition, bgnbd_params)
     rollup = _daily(seen, vocab, definition, keys, _parts(events.height, EVENTS_PER_PART))
     daily = rollup.days
-    if active is None and whole_past:
+    active = None
+    if spans is None and whole_past:
         # the qualifying days are the roll-up's days with a qualifying event: no second pass
         active = daily.filter(pl.col("_nq") > 0).select(_KEY, _DAY)
-    elif active is None:  # older history than the roll-up holds (BG/NBD reads all of it)
+    elif spans is None:  # older history than the roll-up holds (BG/NBD reads all of it)
         active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
     texts = text_signals.text_table(seen, vocab.columns)
     fitted: dict[dt.date, BgNbdParams | None] = {}
@@ -881,28 +883,81 @@ def _beside(work: Callable[..., ResultT], *args: Any) -> Future[ResultT]:
         pool.shutdown(wait=False)
 
 
+@dataclass(frozen=True)
+class DaySpans:
+    """Each customer key's qualifying days summarised between consecutive cut-offs.
+
+    ``frame`` has one row per key and span (``_span``: how many cut-offs fall on or before
+    the day, 0 before the first) with the span's first and last day and number of days.
+    Labels and BG/NBD summaries at every cut-off are small sums over these rows, instead of
+    a pass over every qualifying day per cut-off (10M events: 6.5M days, ~1M span rows)."""
+
+    frame: pl.DataFrame
+    edges: tuple[int, ...]
+    """The cut-offs' day numbers, ascending."""
+
+    @classmethod
+    def of(cls, active: pl.DataFrame, cutoffs: Sequence[dt.date]) -> DaySpans:
+        edges = tuple(sorted({_day_number(c) for c in cutoffs}))
+        day = pl.col(_DAY)
+        span = pl.sum_horizontal([(day >= edge).cast(pl.Int32) for edge in edges] or [0])
+        frame = (
+            active.lazy()
+            .group_by(_KEY, span.cast(pl.Int32).alias("_span"))
+            .agg(day.min().alias("_first"), day.max().alias("_last"), pl.len().alias("_n"))
+            .collect()
+        )
+        return cls(frame, edges)
+
+    def _index(self, cutoff: dt.date) -> int:
+        return self.edges.index(_day_number(cutoff))
+
+    def before(self, cutoff: dt.date) -> pl.LazyFrame:
+        """Per key with a qualifying day before ``cutoff``: the first and last such day
+        (``_first``, ``_last``) and their number (``_n``)."""
+        return (
+            self.frame.lazy()
+            .filter(pl.col("_span") <= self._index(cutoff))
+            .group_by(_KEY)
+            .agg(
+                pl.col("_first").min(),
+                pl.col("_last").max(),
+                pl.col("_n").sum().cast(pl.UInt32),
+            )
+        )
+
+    def around(self, cutoff: dt.date) -> pl.LazyFrame:
+        """Per key: the last qualifying day before ``cutoff`` (``_last_before``) and the first
+        on or after it (``_first_after``); either may be null."""
+        earlier = pl.col("_span") <= self._index(cutoff)
+        return (
+            self.frame.lazy()
+            .group_by(_KEY)
+            .agg(
+                pl.when(earlier).then(pl.col("_last")).max().alias("_last_before"),
+                pl.when(~earlier).then(pl.col("_first")).min().alias("_first_after"),
+            )
+        )
+
+
 def _bgnbd_by_cutoff(
-    active: pl.DataFrame,
+    spans: DaySpans | pl.DataFrame,
     keys: CustomerKeys,
     cutoffs: Sequence[dt.date],
     definition: ChurnDefinition,
     params: BgNbdParams | None,
 ) -> dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]]:
     """BG/NBD features and parameters at each cut-off, fitted on the full qualifying history
-    before it (unless ``params`` are given), each fit starting from the one before."""
+    before it (unless ``params`` are given), each fit starting from the one before.
+    ``spans``: the qualifying days' spans, or the qualifying days themselves (key, day)."""
+    if isinstance(spans, pl.DataFrame):
+        spans = DaySpans.of(spans, cutoffs)
     out: dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]] = {}
     previous: BgNbdParams | None = None
     for cutoff in cutoffs:
         c_day = _day_number(cutoff)
         summary = (
-            active.lazy()
-            .filter(pl.col(_DAY) < c_day)
-            .group_by(_KEY)
-            .agg(
-                pl.col(_DAY).min().alias("_first"),
-                pl.col(_DAY).max().alias("_last"),
-                pl.len().alias("_n"),
-            )
+            spans.before(cutoff)
             .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
             .sort(CUSTOMER_ID)  # the fit's seeded sample follows the customer ids
             .collect()
@@ -935,33 +990,30 @@ def _active_key_days(
 
 
 def _key_labels(
-    active: pl.DataFrame,
+    spans: DaySpans,
     keys: CustomerKeys,
     cutoffs: Sequence[dt.date],
     definition: ChurnDefinition,
 ) -> pl.DataFrame:
-    """``windows.build_labels`` from the qualifying days by key (integers, one pass over the
-    log shared with BG/NBD): the population has a qualifying day in the lookback, and
-    churned when it has none in ``[C, C + horizon)``."""
+    """``windows.build_labels`` from the qualifying days' spans by key (integers, one pass
+    over the log shared with BG/NBD): the population has a qualifying day in the lookback,
+    and churned when it has none in ``[C, C + horizon)``."""
     schema = {CUSTOMER_ID: pl.String, "cutoff": pl.Date, "label": pl.Int8}
     if not cutoffs:
         return pl.DataFrame(schema=schema)
-    day = pl.col(_DAY)
     frames = []
     for cutoff in sorted(cutoffs):
         c_day = _day_number(cutoff)
         start, end = c_day - definition.lookback_days, c_day + definition.horizon_days
+        stayed = pl.col("_first_after") < end
         frames.append(
-            active.lazy()
-            .filter((day >= start) & (day < end))
-            .group_by(_KEY)
-            .agg((day < c_day).any().alias("_before"), (day >= c_day).any().alias("_after"))
-            .filter(pl.col("_before"))
+            spans.around(cutoff)
+            .filter(pl.col("_last_before") >= start)
             .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
             .select(
                 CUSTOMER_ID,
                 pl.lit(cutoff, pl.Date).alias("cutoff"),
-                (~pl.col("_after")).cast(pl.Int8).alias("label"),
+                (~stayed.fill_null(False)).cast(pl.Int8).alias("label"),
             )
         )
     return pl.concat(frames).sort("cutoff", CUSTOMER_ID).collect().cast(schema)
@@ -1018,8 +1070,8 @@ def build_training_set(
     """
     plan = plan_cutoffs(events, definition)
     keys = customer_keys(events.lazy())
-    active = _active_key_days(events, definition, keys, None)
-    labels = _key_labels(active, keys, plan.cutoffs, definition)
+    spans = DaySpans.of(_active_key_days(events, definition, keys, None), plan.cutoffs)
+    labels = _key_labels(spans, keys, plan.cutoffs, definition)
     plan.warnings.extend(check_labels(labels))
     vocab = vocabulary(events, before=plan.as_of)
     sample = None
@@ -1033,7 +1085,7 @@ def build_training_set(
             (pl.col("cutoff") == plan.eval_cutoff) | pl.col(CUSTOMER_ID).is_in(sample.implode())
         )
     features, names, categorical, fitted = _features_plan(
-        events, customers, plan.cutoffs, definition, vocab, only=only, keyed=(keys, active)
+        events, customers, plan.cutoffs, definition, vocab, only=only, keyed=(keys, spans)
     )
     frame = (
         features.join(labels.lazy(), on=[CUSTOMER_ID, "cutoff"], how="inner", maintain_order="left")

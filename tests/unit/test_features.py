@@ -298,7 +298,11 @@ def test_scoring_reads_qualifying_days_from_the_roll_up_only_when_it_holds_all_h
     keys = features_module.customer_keys(events.lazy())
     active = features_module._active_key_days(events, definition, keys, as_of)
     explicit, _, _, _ = features_module._features_plan(
-        events, customers, [as_of], definition, keyed=(keys, active)
+        events,
+        customers,
+        [as_of],
+        definition,
+        keyed=(keys, features_module.DaySpans.of(active, [as_of])),
     )
     calls: list[tuple] = []
     original = features_module._active_key_days
