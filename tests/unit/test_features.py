@@ -472,3 +472,36 @@ def test_a_log_rolled_up_and_aggregated_in_parts_gives_the_same_features(monkeyp
     monkeypatch.setattr(features_module, "EVENTS_PER_PART", 5)
     monkeypatch.setattr(features_module, "ROWS_PER_PART", 4)
     assert_same_features(build_features(rich, None, cutoffs, definition), whole_rich)
+
+
+def test_day_spans_sum_up_to_the_days_themselves() -> None:
+    """Per cut-off, the spans give each key's first, last and number of days before it, and
+    its last day before and first day on or after it, as a pass over the days would."""
+    rng = np.random.default_rng(5)
+    days = pl.DataFrame(
+        {
+            "_key": rng.integers(0, 40, 600).astype(np.uint64),
+            "_day": rng.integers(19_000, 19_400, 600).astype(np.int32),
+        }
+    ).unique()
+    cutoffs = [dt.date(2022, 3, 1), dt.date(2022, 1, 1), dt.date(2022, 6, 1)]
+    spans = features_module.DaySpans.of(days, cutoffs)
+    day = pl.col("_day")
+    for cutoff in cutoffs:
+        c = (cutoff - dt.date(1970, 1, 1)).days
+        expected = (
+            days.filter(day < c)
+            .group_by("_key")
+            .agg(day.min().alias("_first"), day.max().alias("_last"), pl.len().alias("_n"))
+            .sort("_key")
+        )
+        assert spans.before(cutoff).collect().sort("_key").equals(expected)
+        around = spans.around(cutoff).collect().sort("_key")
+        assert around.get_column("_last_before").to_list() == [
+            days.filter((pl.col("_key") == k) & (day < c)).get_column("_day").max()
+            for k in around.get_column("_key")
+        ]
+        assert around.get_column("_first_after").to_list() == [
+            days.filter((pl.col("_key") == k) & (day >= c)).get_column("_day").min()
+            for k in around.get_column("_key")
+        ]
