@@ -23,8 +23,11 @@ Why these choices:
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
+import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -438,6 +441,15 @@ def _fit_prior(
     return LinearPrior.fit(X, y, _class_weights(y, spw), features)
 
 
+def _import_beside(module: str) -> None:
+    """Start importing ``module`` on a thread of its own (scikit-learn takes a second), so
+    that work without the GIL, such as boosting, hides it; a later import waits for it."""
+    if module not in sys.modules:
+        threading.Thread(
+            target=importlib.import_module, args=(module,), name="churnlab-import", daemon=True
+        ).start()
+
+
 def _prior_margin(prior: LinearPrior | None, X: pl.DataFrame) -> np.ndarray | None:
     return None if prior is None else prior.margin(X)
 
@@ -800,18 +812,17 @@ def tune(
         logger.info("validating on a sample of %d rows", len(vidx))
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
-    prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, linear_prior)
+    has_prior = linear_prior and bool(LinearPrior.columns(X_train, list(encoder.categories)))
+    if has_prior:  # the prior is fitted for trial 1; trial 0's boosting hides the import
+        _import_beside("sklearn.linear_model")
     dtrain = encoder.dmatrix(X_train, y_train)
     dvalid = encoder.dmatrix(X_valid, y_valid, weight=_class_weights(y_valid, spw))
-    margins = {
-        False: (None, None),
-        True: (_prior_margin(prior, X_train), _prior_margin(prior, X_valid)),
-    }
+    margins: dict[bool, tuple[np.ndarray | None, np.ndarray | None]] = {False: (None, None)}
     rng = np.random.default_rng(config.seed)
     trials: list[dict[str, Any]] = []
     best: dict[str, Any] | None = None  # the best trial of the chosen family (prior or not)
     coarse = 1 + max(0, config.max_trials - 1) // 2
-    extra = 0 if prior is None else 1  # the trial that tries the prior
+    extra = 1 if has_prior else 0  # the trial that tries the prior
     chosen_prior = False
     best_loss = math.inf  # the best validation log loss of any trial so far
     stale = 0  # trials in a row since one improved it by more than LOGLOSS_TOLERANCE
@@ -830,9 +841,12 @@ def tune(
             params = _sample_params(rng)
         else:
             params = _perturb(best["params"], rng)
-        if prior is not None:
+        if has_prior:
             params[PRIOR_PARAM] = chosen_prior if i != 1 else True
         use_prior = bool(params.get(PRIOR_PARAM, False))
+        if use_prior and use_prior not in margins:
+            prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, True)
+            margins[True] = (_prior_margin(prior, X_train), _prior_margin(prior, X_valid))
         dtrain.set_base_margin(margins[use_prior][0] if use_prior else [])
         dvalid.set_base_margin(margins[use_prior][1] if use_prior else [])
         t0 = time.perf_counter()
@@ -864,7 +878,7 @@ def tune(
             improved = trial["valid_logloss"] < best_loss * (1 - LOGLOSS_TOLERANCE)
             stale = 0 if improved else stale + 1
         best_loss = min(best_loss, trial["valid_logloss"])
-        if prior is not None and i == 1:
+        if has_prior and i == 1:
             # The prior is kept when it is as good as the plain defaults (the parsimony
             # tolerance): on the validation slice it then costs nothing, and beyond the
             # training range it extrapolates like a logistic regression.
