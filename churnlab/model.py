@@ -610,6 +610,13 @@ class ChurnModel:
         """Calibrated churn probability, one per row."""
         return _sigmoid(self.predict_logit(X))
 
+    def proba_and_corrected_margin(self, X: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``predict_proba`` and ``corrected_margin`` from one prediction (training needs both
+        of the evaluation rows)."""
+        margin = self.predict_margin(X)
+        logit = self.calibration_["a"] * margin + self.calibration_["b"]
+        return _sigmoid(logit), margin - math.log(self.scale_pos_weight_)
+
     def contributions(
         self, X: pl.DataFrame, *, approximate: bool = False
     ) -> tuple[np.ndarray, float]:

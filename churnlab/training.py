@@ -294,7 +294,7 @@ def _develop(
 
 def _finalise(
     feature_set: Any,
-    evaluated: ChurnModel,
+    eval_margin: np.ndarray,
     eval_frame: pl.DataFrame,
     final_frame: pl.DataFrame,
     params: dict[str, Any],
@@ -302,10 +302,11 @@ def _finalise(
     rows_tuned: int,
     config: TrainingConfig,
 ) -> tuple[ChurnModel, int]:
-    """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions."""
+    """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions
+    (``eval_margin``: its corrected margin on the evaluation rows)."""
     names = list(feature_set.feature_names)
     n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
-    slope, _ = platt(evaluated.corrected_margin(eval_frame.select(names)), _labels(eval_frame))
+    slope, _ = platt(eval_margin, _labels(eval_frame))
     final = _refit(feature_set, final_frame, params, n_final, (slope, 0.0), config)
     latest = _latest_rows(final_frame)
     return _match_level(final, slope, latest.select(names), _labels(latest)), n_final
@@ -427,7 +428,7 @@ def _events(
 
     _report(progress, 0.75, "progress.evaluating_latest")
     names = list(feature_set.feature_names)
-    p_model = evaluated.predict_proba(eval_frame.select(names))
+    p_model, eval_margin = evaluated.proba_and_corrected_margin(eval_frame.select(names))
     p_recency = recency.predict_proba(eval_frame)
     p_rfm = rfm.predict_proba(eval_frame)
     metrics = {
@@ -451,7 +452,7 @@ def _events(
     _report(progress, 0.85, "progress.refitting_cutoffs")
     final, n_final = _finalise(
         feature_set,
-        evaluated,
+        eval_margin,
         eval_frame,
         final_frame,
         params,
@@ -495,7 +496,7 @@ def _table(
     }
 
     _report(progress, 0.75, "progress.evaluating_held_out")
-    p_model = held_model.predict_proba(test_frame.select(names))
+    p_model, held_margin = held_model.proba_and_corrected_margin(test_frame.select(names))
     p_logistic = baseline.predict_proba(test_frame.select(names))
     metrics = {"model": evaluate(y_test, p_model), "logistic": evaluate(y_test, p_logistic)}
     columns = {
@@ -512,7 +513,7 @@ def _table(
     _report(progress, 0.85, "progress.refitting_customers")
     final, n_final = _finalise(
         feature_set,
-        held_model,
+        held_margin,
         test_frame,
         frame,
         params,
