@@ -19,15 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import polars as pl
 
 from churnlab import bgnbd, text_signals
+from churnlab._threads import beside
 from churnlab.bgnbd import BgNbdParams
 from churnlab.config import ChurnDefinition
 from churnlab.errors import DataError
@@ -100,7 +100,6 @@ class Vocabulary:
 
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
-ResultT = TypeVar("ResultT")
 
 
 def _day_number(day: dt.date) -> int:
@@ -786,7 +785,7 @@ def _features_plan(
     # BG/NBD fits (SciPy, mostly one thread) run beside the Polars roll-up and aggregation
     chain = None
     if spans is not None:
-        chain = _beside(_bgnbd_by_cutoff, spans, keys, cutoffs, definition, bgnbd_params)
+        chain = beside(_bgnbd_by_cutoff, spans, keys, cutoffs, definition, bgnbd_params)
     rollup = _daily(seen, vocab, definition, keys, _parts(events.height, EVENTS_PER_PART))
     daily = rollup.days
     active = None
@@ -800,7 +799,7 @@ def _features_plan(
     frames: list[pl.LazyFrame] = []
     plans: list[tuple[dt.date, pl.LazyFrame, list[pl.Expr], list[pl.Expr], list[str]]] = []
     if chain is None:
-        chain = _beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
+        chain = beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
     names: list[str] = []
     categorical: list[str] = []
     subsets: dict[int, Rollup] = {}
@@ -872,15 +871,6 @@ def _features_plan(
     names = names + [name for _, name, _ in attributes]
     categorical = categorical + [name for _, name, kind in attributes if kind == "category"]
     return result, names, categorical, fitted
-
-
-def _beside(work: Callable[..., ResultT], *args: Any) -> Future[ResultT]:
-    """``work(*args)`` started on a thread of its own; its result (or error) from ``result()``."""
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(work, *args)
-    finally:
-        pool.shutdown(wait=False)
 
 
 @dataclass(frozen=True)

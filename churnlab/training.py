@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from churnlab._threads import beside
 from churnlab.baselines import (
     BgNbdBaseline,
     RecencyBaseline,
@@ -422,13 +423,25 @@ def _events(
         feature_set, fit_frame, valid_frame, train_frame, config, progress, search
     )
 
+    names = list(feature_set.feature_names)
+    p_model, eval_margin = evaluated.proba_and_corrected_margin(eval_frame.select(names))
+    # The final refit (XGBoost, both cores) runs beside the baselines and the metrics (one core)
+    final_job = beside(
+        _finalise,
+        feature_set,
+        eval_margin,
+        eval_frame,
+        final_frame,
+        params,
+        tuned_trees,
+        rows_tuned,
+        config,
+    )
     _report(progress, 0.7, "progress.baselines")
     recency = RecencyBaseline().fit(train_frame, y_train)
     rfm = RfmLogisticBaseline().fit(train_frame, y_train)
 
     _report(progress, 0.75, "progress.evaluating_latest")
-    names = list(feature_set.feature_names)
-    p_model, eval_margin = evaluated.proba_and_corrected_margin(eval_frame.select(names))
     p_recency = recency.predict_proba(eval_frame)
     p_rfm = rfm.predict_proba(eval_frame)
     metrics = {
@@ -450,16 +463,7 @@ def _events(
     predictions = pl.DataFrame(columns)
 
     _report(progress, 0.85, "progress.refitting_cutoffs")
-    final, n_final = _finalise(
-        feature_set,
-        eval_margin,
-        eval_frame,
-        final_frame,
-        params,
-        tuned_trees,
-        rows_tuned,
-        config,
-    )
+    final, n_final = final_job.result()
     return final, metrics, predictions, params, n_final, trials, stats
 
 
