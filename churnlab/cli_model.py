@@ -321,6 +321,19 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _big_shop_note(doc: dict[str, Any]) -> list[str]:
+    """One line when a big shop was trained without the parameter search (``searches``)."""
+    limit = (doc.get("training") or {}).get("search_up_to_rows")
+    rows = sum(int(row["population"]) for row in doc.get("cutoff_stats") or [])
+    if doc["mode"] != "events" or TrainingConfig(search_up_to_rows=limit).searches(rows):
+        return []
+    rate = doc.get("params", {}).get("learning_rate")
+    return [
+        f"A big shop ({rows:,} labelled rows): the default settings (learning rate {rate}) "
+        "without the parameter search, which changes little at this size; --full-search runs it."
+    ]
+
+
 def training_summary(trained: Any) -> str:
     """Population, churn rate, cut-offs, and the model against the baselines, in plain text."""
     doc = trained.document
@@ -353,6 +366,7 @@ def training_summary(trained: Any) -> str:
             f"{name:<15}  {metrics['roc_auc']:>7.3f}  {metrics['pr_auc']:>6.3f}  "
             f"{metrics['log_loss']:>8.4f}  {metrics['brier']:.4f}  {metrics['lift']['10']:>8.2f}"
         )
+    lines.extend(_big_shop_note(doc))
     model_auc = doc["metrics"]["model"]["roc_auc"]
     others = {k: v["roc_auc"] for k, v in doc["metrics"].items() if k != "model"}
     best_name, best_auc = max(others.items(), key=lambda kv: kv[1]) if others else ("", 0.0)

@@ -94,6 +94,10 @@ class TrainingConfig:
     big_shop_learning_rate: float = 0.1
     """Learning rate of a big shop's default trials (see ``search_up_to_rows``)."""
 
+    def searches(self, labelled_rows: int) -> bool:
+        """Whether tuning runs the random search on a shop with this many labelled rows."""
+        return self.search_up_to_rows is None or labelled_rows <= self.search_up_to_rows
+
     def validate(self) -> TrainingConfig:
         if self.tuning_seconds <= 0:
             raise ConfigError("error.config.time_budget")

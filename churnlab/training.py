@@ -371,7 +371,7 @@ def _searches(config: TrainingConfig, labelled: pl.LazyFrame) -> bool:
     """Whether tuning runs the random search: not on a big shop (``search_up_to_rows``)."""
     if config.search_up_to_rows is None:
         return True
-    return labelled.select(pl.len()).collect().item() <= config.search_up_to_rows
+    return config.searches(labelled.select(pl.len()).collect().item())
 
 
 def _events(

@@ -370,3 +370,36 @@ def test_a_big_shop_skips_the_random_search() -> None:
         0.3,
         0.3,
     ]
+
+
+def test_the_cli_summary_says_when_a_big_shop_skipped_the_search() -> None:
+    from types import SimpleNamespace
+
+    from churnlab.cli_model import training_summary
+
+    metrics = {"roc_auc": 0.9, "pr_auc": 0.8, "log_loss": 0.3, "brier": 0.1, "lift": {"10": 3.0}}
+    stats = [
+        {"cutoff": f"2024-0{m}-01", "population": 120_000, "churners": 1, "churn_rate": 0.1}
+        for m in (1, 2)
+    ]
+    doc = {
+        "mode": "events",
+        "plan": {
+            "data_start": "2023-01-01T00:00:00",
+            "data_end": "2024-05-01T00:00:00",
+            "cutoffs": ["2024-01-01", "2024-02-01"],
+            "eval_cutoff": "2024-02-01",
+        },
+        "definition": {"activity": ["purchase"], "horizon_days": 60, "lookback_days": 365},
+        "cutoff_stats": stats,
+        "training": {"search_up_to_rows": 200_000},
+        "params": {"learning_rate": 0.1},
+        "metrics": {"model": metrics, "recency": dict(metrics, roc_auc=0.8)},
+    }
+    big = training_summary(SimpleNamespace(document=doc, warnings=[]))
+    assert "A big shop (240,000 labelled rows)" in big and "--full-search" in big
+    for training in ({"search_up_to_rows": None}, {"search_up_to_rows": 240_000}):
+        text = training_summary(
+            SimpleNamespace(document={**doc, "training": training}, warnings=[])
+        )
+        assert "big shop" not in text
