@@ -219,7 +219,8 @@ def _daily(
     keys: CustomerKeys,
     parts: int = 1,
 ) -> Rollup:
-    """Roll the log up to one row per customer key and day (and the purchased products).
+    """Roll the log up to one row per customer key and day (with the purchased products and
+    the purchase days, ``Rollup``).
 
     Every feature at a cut-off is a sum, max or count over these day rows, so each
     cut-off scans the small daily table instead of the raw events. A day row only
