@@ -93,6 +93,11 @@ class TrainingConfig:
     of the others; bench/RESULTS.md). None: always search (the app's tuned model does)."""
     big_shop_learning_rate: float = 0.1
     """Learning rate of a big shop's default trials (see ``search_up_to_rows``)."""
+    big_shop_max_depth: int = 3
+    """Tree depth of a big shop's default trials. As good as 4 there (3M events, four seeds:
+    ROC AUC 0.8478 against 0.8472, log loss 0.4493 against 0.4489; 10M: 0.9502 against 0.9500)
+    and quicker to explain (10M events: exact SHAP for 12,000 customers 0.41 s instead of 0.65 s;
+    the parsimony rule)."""
 
     def searches(self, labelled_rows: int) -> bool:
         """Whether tuning runs the random search on a shop with this many labelled rows."""
@@ -106,6 +111,8 @@ class TrainingConfig:
         for rate in (self.learning_rate, self.big_shop_learning_rate):
             if rate is not None and not 0.0 < rate <= 1.0:
                 raise ConfigError("error.config.learning_rate")
+        if not 1 <= self.big_shop_max_depth <= 10:
+            raise ConfigError("error.config.max_depth")
         return self
 
 

@@ -68,9 +68,13 @@ DEFAULT_PARAMS: dict[str, float | int] = {
 """Sensible starting parameters; the search starts here."""
 
 
-def default_params(config: TrainingConfig) -> dict[str, Any]:
-    """``DEFAULT_PARAMS`` at the configured learning rate, if one is set."""
+def default_params(config: TrainingConfig, big_shop: bool = False) -> dict[str, Any]:
+    """``DEFAULT_PARAMS`` (on a big shop at ``big_shop_learning_rate`` and ``big_shop_max_depth``),
+    at the configured learning rate if one is set."""
     params: dict[str, Any] = dict(DEFAULT_PARAMS)
+    if big_shop:
+        params["learning_rate"] = float(config.big_shop_learning_rate)
+        params["max_depth"] = int(config.big_shop_max_depth)
     if config.learning_rate is not None:
         params["learning_rate"] = float(config.learning_rate)
     return params
@@ -797,7 +801,8 @@ def tune(
     the trees boosting from the linear prior (``params["linear_prior"]``); the prior is
     kept for every later trial when that trial's log loss is within
     ``LOGLOSS_TOLERANCE`` of trial 0's, else the search goes on exactly as without it.
-    The prior is fitted on the tuning rows. Without ``search`` only the default trials run.
+    The prior is fitted on the tuning rows. Without ``search`` (a big shop) only the default
+    trials run, at the big shop's learning rate and depth.
     Returns ``(params, n_trees, trials)``.
     """
     config = config or TrainingConfig()
@@ -843,7 +848,7 @@ def tune(
             break
         step = i if i <= extra else i - extra  # position in the plain search
         if i == 0 or i == extra:
-            params: dict[str, Any] = default_params(config)
+            params: dict[str, Any] = default_params(config, big_shop=not search)
         elif step < coarse or best is None:
             params = _sample_params(rng)
         else:

@@ -28,7 +28,6 @@ everything and calibrated as in step 5.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import math
@@ -416,9 +415,6 @@ def _events(
     search = _searches(config, labelled if counts is None else counts.lazy())
     if not search:
         logger.info("a big shop: the default trials alone, no random search")
-        config = dataclasses.replace(
-            config, learning_rate=config.learning_rate or config.big_shop_learning_rate
-        )
     evaluated, params, trials, tuned_trees, rows_tuned = _develop(
         feature_set, fit_frame, valid_frame, train_frame, config, progress, search
     )

@@ -358,9 +358,14 @@ def test_a_big_shop_skips_the_random_search() -> None:
     searched = TrainingConfig(
         seed=3, max_trials=4, early_stopping_rounds=10, max_trees=60, search_up_to_rows=None
     )
-    big = dataclasses.replace(searched, search_up_to_rows=1_499, big_shop_learning_rate=0.2)
-    rates = [t["params"]["learning_rate"] for t in train_on_feature_set(fs, big).trials]
-    assert rates == [0.2, 0.2]
+    big = dataclasses.replace(
+        searched, search_up_to_rows=1_499, big_shop_learning_rate=0.2, big_shop_max_depth=2
+    )
+    trials = train_on_feature_set(fs, big).trials
+    assert [(t["params"]["learning_rate"], t["params"]["max_depth"]) for t in trials] == [
+        (0.2, 2),
+        (0.2, 2),
+    ]
     assert len(train_on_feature_set(fs, searched).trials) == 4
     # at the threshold the shop is not big; an explicit learning rate wins over the big-shop one
     small = dataclasses.replace(big, search_up_to_rows=1_500, max_trials=3)
