@@ -27,7 +27,6 @@ import importlib
 import logging
 import math
 import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from churnlab._blas import one_blas_thread
+from churnlab._threads import beside
 from churnlab._xgb import xgb
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
@@ -449,9 +449,7 @@ def _import_beside(module: str) -> None:
     """Start importing ``module`` on a thread of its own (scikit-learn takes a second), so
     that work without the GIL, such as boosting, hides it; a later import waits for it."""
     if module not in sys.modules:
-        threading.Thread(
-            target=importlib.import_module, args=(module,), name="churnlab-import", daemon=True
-        ).start()
+        beside(importlib.import_module, module)
 
 
 def _prior_margin(prior: LinearPrior | None, X: pl.DataFrame) -> np.ndarray | None:
@@ -603,11 +601,16 @@ class ChurnModel:
 
     def corrected_margin(self, X: pl.DataFrame) -> np.ndarray:
         """Margin with the class-weighting shift removed (log-odds of the true prior)."""
-        return self.predict_margin(X) - math.log(self.scale_pos_weight_)
+        return self._corrected(self.predict_margin(X))
+
+    def _corrected(self, margin: np.ndarray) -> np.ndarray:
+        return margin - math.log(self.scale_pos_weight_)
 
     def predict_logit(self, X: pl.DataFrame) -> np.ndarray:
         """Calibrated churn log-odds: ``a * margin + b``."""
-        margin = self.predict_margin(X)
+        return self._calibrated(self.predict_margin(X))
+
+    def _calibrated(self, margin: np.ndarray) -> np.ndarray:
         return self.calibration_["a"] * margin + self.calibration_["b"]
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
@@ -618,8 +621,7 @@ class ChurnModel:
         """``predict_proba`` and ``corrected_margin`` from one prediction (training needs both
         of the evaluation rows)."""
         margin = self.predict_margin(X)
-        logit = self.calibration_["a"] * margin + self.calibration_["b"]
-        return _sigmoid(logit), margin - math.log(self.scale_pos_weight_)
+        return _sigmoid(self._calibrated(margin)), self._corrected(margin)
 
     def contributions(
         self, X: pl.DataFrame, *, approximate: bool = False

@@ -368,8 +368,6 @@ def _tuning_split(
 
 def _searches(config: TrainingConfig, labelled: pl.LazyFrame) -> bool:
     """Whether tuning runs the random search: not on a big shop (``search_up_to_rows``)."""
-    if config.search_up_to_rows is None:
-        return True
     return config.searches(labelled.select(pl.len()).collect().item())
 
 
