@@ -784,23 +784,20 @@ def _features_plan(
         starts = keys.table.get_column("_first_day")
         whole_past = not starts.len() or starts.min() >= _day_number(first)  # type: ignore[operator]
     # BG/NBD fits (SciPy, mostly one thread) run beside the Polars roll-up and aggregation
-    chain = None
     if spans is not None:
         chain = beside(_bgnbd_by_cutoff, spans, keys, cutoffs, definition, bgnbd_params)
     rollup = _daily(seen, vocab, definition, keys, _parts(events.height, EVENTS_PER_PART))
-    daily = rollup.days
-    active = None
-    if spans is None and whole_past:
-        # the qualifying days are the roll-up's days with a qualifying event: no second pass
-        active = daily.filter(pl.col("_nq") > 0).select(_KEY, _DAY)
-    elif spans is None:  # older history than the roll-up holds (BG/NBD reads all of it)
-        active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
+    if spans is None:
+        if whole_past:
+            # the qualifying days are the roll-up's days with a qualifying event: no second pass
+            active = rollup.days.filter(pl.col("_nq") > 0).select(_KEY, _DAY)
+        else:  # older history than the roll-up holds (BG/NBD reads all of it)
+            active = _active_key_days(events, definition, keys, cutoffs[-1] if cutoffs else None)
+        chain = beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
     texts = text_signals.text_table(seen, vocab.columns)
     fitted: dict[dt.date, BgNbdParams | None] = {}
     frames: list[pl.LazyFrame] = []
     plans: list[tuple[dt.date, pl.LazyFrame, list[pl.Expr], list[pl.Expr], list[str]]] = []
-    if chain is None:
-        chain = beside(_bgnbd_by_cutoff, active, keys, cutoffs, definition, bgnbd_params)
     names: list[str] = []
     categorical: list[str] = []
     subsets: dict[int, Rollup] = {}
@@ -814,26 +811,25 @@ def _features_plan(
                 wanted = keys.table.filter(pl.col(CUSTOMER_ID).is_in(ids.implode()))
                 subsets[id(ids)] = rollup.of(wanted.get_column(_KEY).implode())
             part = subsets[id(ids)]
-        rolled, bought_days = part.days, part.products
         in_window = (pl.col(_DAY) >= c_day - window) & (pl.col(_DAY) < c_day)
         frame = (
-            _aggregate(rolled, in_window, aggs)
+            _aggregate(part.days, in_window, aggs)
             .filter(pl.col("_in_population"))
             .join(_gap_stats(part.purchases, c_day, window), on=_KEY, how="left")
             .with_columns(pl.col(GAP_COLUMNS).fill_null(0))
             .join(keys.table.lazy(), on=_KEY, how="left")  # the id and the first day
         )
-        if bought_days is not None:
+        if part.products is not None:
             product_aggs = [
                 pl.col(column).drop_nulls().n_unique().cast(pl.Float64).alias(name)
                 for column, name in (
                     (PRODUCT_ID, "distinct_products"),
                     (CATEGORY, "distinct_categories"),
                 )
-                if column in bought_days.columns
+                if column in part.products.columns
             ]
             bought = (
-                bought_days.lazy()
+                part.products.lazy()
                 .filter((pl.col(_DAY) >= c_day - 365) & (pl.col(_DAY) < c_day))
                 .group_by(_KEY)
                 .agg(product_aggs)
