@@ -19,18 +19,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from churnlab._blas import one_blas_thread
 from churnlab.errors import DataError, ModelError
-
-
-def _logistic(C: float, max_iter: int):  # type: ignore[no-untyped-def]
-    """scikit-learn's logistic regression, imported when a baseline is fitted: scoring never
-    needs it, and the import costs a second."""
-    from sklearn.linear_model import LogisticRegression
-
-    one_blas_thread()
-    return LogisticRegression(C=C, max_iter=max_iter)
-
+from churnlab.logistic import LogisticRegression
 
 RFM = ("recency_days", "frequency", "monetary")
 MAX_LEVELS = 20
@@ -86,7 +76,7 @@ class RecencyBaseline:
         raw = _log1p_column(X, "recency_days")
         # Missing recency means no activity seen: treat it as the longest gap.
         self.fill_ = float(np.nanmax(raw)) if np.any(~np.isnan(raw)) else 0.0
-        self.model_ = _logistic(self.C, 1000).fit(self._x(X), y)
+        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
         return self
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
@@ -117,7 +107,7 @@ class RfmLogisticBaseline:
         self.mean_ = raw.mean(axis=0)
         std = raw.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
-        self.model_ = _logistic(self.C, 1000).fit(self._x(X), y)
+        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
         return self
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
@@ -157,7 +147,7 @@ class BgNbdBaseline:
         finite = values[np.isfinite(values)]
         # Missing: no fit at that cut-off; the median customer stands in.
         self.fill_ = float(np.median(np.log(np.clip(finite, 1e-6, None)))) if finite.size else 0.0
-        self.model_ = _logistic(self.C, 1000).fit(self._x(X), y)
+        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
         return self
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
@@ -219,7 +209,7 @@ class TableLogisticBaseline:
         self.mean_ = design[:, :n_num].mean(axis=0)
         std = design[:, :n_num].std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
-        self.model_ = _logistic(self.C, 2000).fit(self._x(X), y)
+        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
         return self
 
     def _design(self, X: pl.DataFrame) -> np.ndarray:

@@ -23,10 +23,8 @@ Why these choices:
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,13 +32,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from churnlab._blas import one_blas_thread
-from churnlab._threads import beside
 from churnlab._xgb import xgb
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
 from churnlab.features import RFM_FEATURES
 from churnlab.i18n import Message
+from churnlab.logistic import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
@@ -380,15 +377,12 @@ class LinearPrior:
         cls, X: pl.DataFrame, y: np.ndarray, weight: np.ndarray, features: list[str]
     ) -> LinearPrior:
         """Fit on the training rows with the trees' class weights (same margin scale)."""
-        from sklearn.linear_model import LogisticRegression
-
-        one_blas_thread()
         logged = cls._log1p(X, features)
         means = logged.mean(axis=0)
         std = logged.std(axis=0)
         scales = np.where(std > 0, std, 1.0)
         z = (logged - means) / scales
-        lr = LogisticRegression(C=PRIOR_C, max_iter=1000)
+        lr = LogisticRegression(C=PRIOR_C)
         lr.fit(z, np.asarray(y).astype(np.int64), sample_weight=weight)
         return cls(
             features,
@@ -443,13 +437,6 @@ def _fit_prior(
     if not features:
         return None
     return LinearPrior.fit(X, y, _class_weights(y, spw), features)
-
-
-def _import_beside(module: str) -> None:
-    """Start importing ``module`` on a thread of its own (scikit-learn takes a second), so
-    that work without the GIL, such as boosting, hides it; a later import waits for it."""
-    if module not in sys.modules:
-        beside(importlib.import_module, module)
 
 
 def _prior_margin(prior: LinearPrior | None, X: pl.DataFrame) -> np.ndarray | None:
@@ -827,8 +814,6 @@ def tune(
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
     has_prior = linear_prior and bool(LinearPrior.columns(X_train, list(encoder.categories)))
-    if has_prior:  # the prior is fitted for trial 1; trial 0's boosting hides the import
-        _import_beside("sklearn.linear_model")
     dtrain = encoder.dmatrix(X_train, y_train)
     dvalid = encoder.dmatrix(X_valid, y_valid, weight=_class_weights(y_valid, spw))
     margins: dict[bool, tuple[np.ndarray | None, np.ndarray | None]] = {False: (None, None)}

@@ -200,13 +200,10 @@ def check_customer_columns(shop: ShopData) -> None:
 
 
 def import_training_libraries() -> None:
-    """Import what training needs and scoring does not (scikit-learn for the baselines and
-    metrics, SciPy's optimiser for BG/NBD): about 1.5 s on a 2-core machine. The app runs
-    this in the background while a visitor reads the first page, so their first training
-    does not wait for it."""
+    """Import what training needs and scoring does not (SciPy's optimiser for BG/NBD). The
+    app runs this in the background while a visitor reads the first page, so their first
+    training does not wait for it."""
     import scipy.optimize  # noqa: F401
-    import sklearn.linear_model
-    import sklearn.metrics  # noqa: F401
 
 
 def _has_label(shop: ShopData) -> bool:

@@ -9,7 +9,14 @@ import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
 from churnlab.errors import DataError
-from churnlab.evaluation import best_f1_threshold, confusion_at, evaluate, threshold_table
+from churnlab.evaluation import (
+    best_f1_threshold,
+    confusion_at,
+    evaluate,
+    precision_recall_curve,
+    roc_curve,
+    threshold_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +36,35 @@ def test_scores_match_sklearn(scored) -> None:
     assert m["brier"] == pytest.approx(brier_score_loss(y, p), abs=1e-12)
     assert m["n"] == len(y) and m["positives"] == int(y.sum())
     assert m["base_rate"] == pytest.approx(y.mean())
+
+
+@pytest.mark.parametrize("ties", [True, False])
+def test_curves_are_scikit_learns(scored, ties: bool) -> None:
+    """The ROC and precision-recall curves written out (no scikit-learn import in training)
+    are scikit-learn's, point for point, with ties and without."""
+    from sklearn import metrics
+
+    y, p = scored
+    if not ties:
+        p = np.random.default_rng(1).random(len(y)) * 0.5 + 0.5 * y * np.random.default_rng(
+            2
+        ).random(len(y))
+    for ours, theirs in zip(roc_curve(y, p), metrics.roc_curve(y, p), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(
+        precision_recall_curve(y, p), metrics.precision_recall_curve(y, p), strict=True
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_curves_of_a_perfect_and_a_constant_score() -> None:
+    y = np.array([0, 0, 1, 1])
+    fpr, tpr, thresholds = roc_curve(y, np.array([0.1, 0.2, 0.8, 0.9]))
+    assert fpr.tolist() == [0.0, 0.0, 0.0, 1.0] and tpr.tolist() == [0.0, 0.5, 1.0, 1.0]
+    assert thresholds[0] == np.inf and thresholds[1:].tolist() == [0.9, 0.8, 0.1]
+    precision, recall, cuts = precision_recall_curve(y, np.full(4, 0.5))
+    assert precision.tolist() == [0.5, 1.0] and recall.tolist() == [1.0, 0.0]
+    assert cuts.tolist() == [0.5]
 
 
 def test_shape_is_json_safe_and_curves_are_small(scored) -> None:
