@@ -463,18 +463,12 @@ def score_feature_set(
         probability = trained.model.predict_proba(X)
     report(0.6, Message("progress.explaining"))
     ids = feature_set.frame.get_column(CUSTOMER_ID)
-    order = np.lexsort((ids.to_numpy().astype(str), -probability))
+    order = _ranking(probability, ids)
     rows = explained_rows(order, scoring.max_explained, scoring.explain_sample)
     contributions, base_value = _explain(trained.model, X, rows)
-    reasons: list[list[str]] = [[] for _ in range(len(probability))]
-    for row, texts in zip(
-        rows,
-        reasons_for_rows(
-            X[rows], contributions[rows], trained.feature_names, k=scoring.reasons, lang=lang
-        ),
-        strict=True,
-    ):
-        reasons[row] = texts
+    texts = reasons_for_rows(
+        X[rows], contributions[rows], trained.feature_names, k=scoring.reasons, lang=lang
+    )
     explained = np.zeros(len(probability), dtype=bool)
     explained[rows] = True
     bands = risk_bands(probability, trained.base_rate, scoring.band_odds_ratio)
@@ -485,7 +479,10 @@ def score_feature_set(
         "risk_band": bands,
     }
     for k in range(scoring.reasons):
-        columns[f"reason_{k + 1}"] = [row[k] if k < len(row) else "" for row in reasons]
+        # every row blank, then the explained rows' reasons written in
+        blank = pl.repeat("", len(probability), dtype=pl.String, eager=True)
+        written = [row[k] if k < len(row) else "" for row in texts]
+        columns[f"reason_{k + 1}"] = blank.scatter(rows, pl.Series(written, dtype=pl.String))
     frame = pl.DataFrame(columns)
     for name in VALUE_COLUMNS:
         if name in feature_set.frame.columns:
@@ -531,6 +528,14 @@ def score_feature_set(
         warnings=warnings,
         explained=None if explained_sorted.all() else explained_sorted,
     )
+
+
+def _ranking(probability: np.ndarray, ids: pl.Series) -> np.ndarray:
+    """Row indices from the highest probability down; equal ones by customer id, so the
+    same data always gives the same list."""
+    keys = pl.DataFrame({"p": probability, "id": ids.cast(pl.String)})
+    ranked = keys.select(pl.arg_sort_by("p", "id", descending=[True, False]))
+    return ranked.to_series().to_numpy()
 
 
 def explained_rows(ranking: np.ndarray, max_explained: int, sample: int) -> np.ndarray:

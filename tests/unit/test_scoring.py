@@ -121,3 +121,15 @@ def test_rows_a_view_or_export_shows_get_the_reasons_of_the_full_list(
     assert (filled.get_column("reason_1").head(40) != "").any()
     # rows past the limit stay as the list left them
     assert filled.slice(40).equals(view.slice(40))
+
+
+def test_equal_probabilities_are_ranked_by_customer_id() -> None:
+    """The list's order is total: equal risk is ordered by the id as text, so the same data
+    gives the same list (and the same top rows to contact) on every run."""
+    from churnlab.pipeline import _ranking
+
+    probability = np.array([0.2, 0.9, 0.2, 0.9, 0.5])
+    ids = pl.Series(["b", "z", "a", "y", "c"])
+    assert _ranking(probability, ids).tolist() == [3, 1, 4, 2, 0]
+    numbers = pl.Series([30, 4, 200, 1, 5])  # as text: "1" < "200" < "30" < "4"
+    assert _ranking(np.full(5, 0.5), numbers).tolist() == [3, 2, 0, 1, 4]
