@@ -33,8 +33,9 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -51,7 +52,7 @@ from churnlab.errors import DataError
 from churnlab.evaluation import evaluate
 from churnlab.features import fitting_sample
 from churnlab.i18n import Message
-from churnlab.model import ChurnModel, platt, tune
+from churnlab.model import NTHREAD, SIDE_BY_SIDE_THREADS, ChurnModel, platt, tune
 from churnlab.table_tuning import PlainXGBoostBaseline, cv_scale, tune_cv
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ def _refit(
     n_trees: int,
     platt_ab: tuple[float, float],
     config: TrainingConfig,
+    threads: int = NTHREAD,
 ) -> ChurnModel:
     """A plain fit with given parameters and trees, calibrated with Platt values from elsewhere."""
     model = ChurnModel(config).fit(
@@ -242,8 +244,21 @@ def _refit(
         params=params,
         n_trees=n_trees,
         linear_prior=_uses_prior(feature_set),
+        threads=threads,
     )
     return model.set_platt(*platt_ab)
+
+
+class _Developed(NamedTuple):
+    """What tuning and the evaluated refit leave for the rest of training (``_develop``)."""
+
+    evaluated: ChurnModel
+    final_fit: Future[ChurnModel] | None
+    """The final model's fit when it already runs (a big shop), not yet calibrated."""
+    params: dict[str, Any]
+    trials: list[dict[str, Any]]
+    tuned_trees: int
+    rows_tuned: int
 
 
 def _develop(
@@ -251,15 +266,18 @@ def _develop(
     fit_frame: pl.DataFrame,
     valid_frame: pl.DataFrame,
     train_frame: pl.DataFrame,
+    final_frame: pl.DataFrame,
     config: TrainingConfig,
     progress: Progress | None,
     search: bool = True,
-) -> tuple[ChurnModel, dict[str, Any], list[dict[str, Any]], int, int]:
+) -> _Developed:
     """Tune on fit/valid, then refit on all ``train_frame`` rows (the model that is evaluated).
 
     Early stopping and Platt scaling come from the validation slice; the refit grows the
-    number of trees with the data and reuses that Platt scaling. Returns the model, the
-    parameters, the trials, and the number of trees and rows of the chosen trial.
+    number of trees with the data and reuses that Platt scaling. On a big shop (no search)
+    the final fit on ``final_frame`` starts first and both fits run side by side on one
+    thread each: XGBoost keeps one core busier than two, so the pair takes about a quarter
+    less time than one fit after the other on both cores (bench/RESULTS.md).
     """
     names = list(feature_set.feature_names)
     categorical = list(feature_set.categorical)
@@ -285,31 +303,46 @@ def _develop(
     # validation slice: its tree count and Platt slope carry over without a second fit.
     chosen = next(t for t in trials if t.get("chosen"))
     slope, tuned_trees, rows_tuned = chosen["platt_slope"], chosen["n_trees"], chosen["rows"]
+    final_fit = None
+    threads = NTHREAD
+    if not search:
+        threads = SIDE_BY_SIDE_THREADS
+        final_fit = beside(
+            _final_fit, feature_set, final_frame, params, tuned_trees, rows_tuned, config, threads
+        )
     n_trees = _scaled_trees(tuned_trees, rows_tuned, len(train_frame), config)
-    model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config)
+    model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config, threads)
     latest = _latest_rows(train_frame)
     model = _match_level(model, slope, latest.select(names), _labels(latest))
-    return model, params, trials, tuned_trees, rows_tuned
+    return _Developed(model, final_fit, params, trials, tuned_trees, rows_tuned)
 
 
-def _finalise(
+def _final_fit(
     feature_set: Any,
-    eval_margin: np.ndarray,
-    eval_frame: pl.DataFrame,
     final_frame: pl.DataFrame,
     params: dict[str, Any],
     tuned_trees: int,
     rows_tuned: int,
     config: TrainingConfig,
-) -> tuple[ChurnModel, int]:
-    """Refit on every row; calibrate with Platt from the evaluated model's held-out predictions
-    (``eval_margin``: its corrected margin on the evaluation rows)."""
-    names = list(feature_set.feature_names)
+    threads: int = NTHREAD,
+) -> ChurnModel:
+    """The final model fitted on every row, its trees scaled from the tuned ones; not yet
+    calibrated (``_calibrate_final``)."""
     n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
+    return _refit(feature_set, final_frame, params, n_final, (1.0, 0.0), config, threads)
+
+
+def _calibrate_final(
+    final: ChurnModel,
+    eval_margin: np.ndarray,
+    eval_frame: pl.DataFrame,
+    final_frame: pl.DataFrame,
+) -> ChurnModel:
+    """Platt slope from the evaluated model's held-out predictions (``eval_margin``: its
+    corrected margin on the evaluation rows); the level from the newest cut-off."""
     slope, _ = platt(eval_margin, _labels(eval_frame))
-    final = _refit(feature_set, final_frame, params, n_final, (slope, 0.0), config)
     latest = _latest_rows(final_frame)
-    return _match_level(final, slope, latest.select(names), _labels(latest)), n_final
+    return _match_level(final, slope, latest.select(final.feature_names_), _labels(latest))
 
 
 def _latest_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -413,22 +446,22 @@ def _events(
     search = _searches(config, labelled if counts is None else counts.lazy())
     if not search:
         logger.info("a big shop: the default trials alone, no random search")
-    evaluated, params, trials, tuned_trees, rows_tuned = _develop(
-        feature_set, fit_frame, valid_frame, train_frame, config, progress, search
+    developed = _develop(
+        feature_set, fit_frame, valid_frame, train_frame, final_frame, config, progress, search
     )
+    params, trials = developed.params, developed.trials
 
     names = list(feature_set.feature_names)
-    p_model, eval_margin = evaluated.proba_and_corrected_margin(eval_frame.select(names))
-    # The final refit (XGBoost, both cores) runs beside the baselines and the metrics (one core)
-    final_job = beside(
-        _finalise,
+    p_model, eval_margin = developed.evaluated.proba_and_corrected_margin(eval_frame.select(names))
+    # The final fit (XGBoost) runs beside the baselines and the metrics (one core); on a
+    # big shop it started beside the evaluated refit already
+    final_fit = developed.final_fit or beside(
+        _final_fit,
         feature_set,
-        eval_margin,
-        eval_frame,
         final_frame,
         params,
-        tuned_trees,
-        rows_tuned,
+        developed.tuned_trees,
+        developed.rows_tuned,
         config,
     )
     _report(progress, 0.7, "progress.baselines")
@@ -457,8 +490,8 @@ def _events(
     predictions = pl.DataFrame(columns)
 
     _report(progress, 0.85, "progress.refitting_cutoffs")
-    final, n_final = final_job.result()
-    return final, metrics, predictions, params, n_final, trials, stats
+    final = _calibrate_final(final_fit.result(), eval_margin, eval_frame, final_frame)
+    return final, metrics, predictions, params, final.n_trees_, trials, stats
 
 
 def _table(
@@ -509,17 +542,9 @@ def _table(
     predictions = pl.DataFrame(columns)
     stats: list[dict[str, Any]] = []  # a customer table has no cut-offs
     _report(progress, 0.85, "progress.refitting_customers")
-    final, n_final = _finalise(
-        feature_set,
-        held_margin,
-        test_frame,
-        frame,
-        params,
-        tuned_trees,
-        rows_tuned,
-        config,
-    )
-    return final, metrics, predictions, params, n_final, trials, stats
+    final = _final_fit(feature_set, frame, params, tuned_trees, rows_tuned, config)
+    final = _calibrate_final(final, held_margin, test_frame, frame)
+    return final, metrics, predictions, params, final.n_trees_, trials, stats
 
 
 def train_on_feature_set(
