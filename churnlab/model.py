@@ -839,7 +839,8 @@ def tune(
     kept for every later trial when that trial's log loss is within
     ``LOGLOSS_TOLERANCE`` of trial 0's, else the search goes on exactly as without it.
     The prior is fitted on the tuning rows. Without ``search`` (a big shop) only the default
-    trials run, at the big shop's learning rate and depth, side by side on one thread each.
+    trials run, at the big shop's learning rate and depth. The two default trials (with and
+    without the prior) run side by side on one thread each.
     Returns ``(params, n_trees, trials)``.
     """
     config = config or TrainingConfig()
@@ -869,13 +870,13 @@ def tune(
     margins: dict[bool, tuple[np.ndarray | None, np.ndarray | None]] = {False: (None, None)}
     threads = NTHREAD
     pending: dict[int, Future[dict[str, Any]]] = {}
-    if has_prior and not search:
-        # a big shop's two default trials, with and without the prior, run side by side on
-        # one thread each (a quarter faster than one after the other on both cores)
+    if has_prior:
+        # the two default trials, with and without the prior, run side by side on one
+        # thread each (a quarter faster than one after the other on both cores)
         threads = SIDE_BY_SIDE_THREADS
         prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, True)
         margins[True] = (_prior_margin(prior, X_train), _prior_margin(prior, X_valid))
-        with_prior = {**default_params(config, big_shop=True), PRIOR_PARAM: True}
+        with_prior = {**default_params(config, big_shop=not search), PRIOR_PARAM: True}
         pending[1] = beside(
             _trial,
             with_prior,
@@ -923,6 +924,7 @@ def tune(
             dtrain.set_base_margin(margins[use_prior][0] if use_prior else [])
             dvalid.set_base_margin(margins[use_prior][1] if use_prior else [])
             trial = _trial(params, dtrain, dvalid, y_valid, spw, config, threads)
+            threads = NTHREAD  # the search's trials, one after the other, on both cores
         trial = {"trial": i, **trial}
         trials.append(trial)
         if i > extra:

@@ -248,7 +248,11 @@ def test_tune_respects_time_budget(data) -> None:
     X, y, Xv, yv = data
     config = TrainingConfig(seed=1, tuning_seconds=1e-6, max_trials=5, max_trees=10)
     _, _, trials = tune(X, y, Xv, yv, ["channel"], config)
-    assert len(trials) == 1
+    # the prior's trial ran beside the first one and is taken; no search trial starts
+    assert [t["trial"] for t in trials] == [0, 1]
+    assert trials[1]["params"]["linear_prior"] is True
+    _, _, plain = tune(X, y, Xv, yv, ["channel"], config, linear_prior=False)
+    assert len(plain) == 1
 
 
 def test_default_trials_use_the_configured_learning_rate(data) -> None:
