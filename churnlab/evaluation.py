@@ -71,7 +71,10 @@ def _downsample(*arrays: np.ndarray, limit: int = MAX_CURVE_POINTS) -> list[list
     return [[float(v) for v in np.asarray(a, dtype=np.float64)[idx]] for a in arrays]
 
 
-def _cumulative_counts(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+Curve = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _cumulative_counts(y: np.ndarray, p: np.ndarray) -> Curve:
     """False and true positives when flagging ``p >= t`` for each distinct ``t``, highest first.
 
     The curves below are scikit-learn's (``roc_curve``, ``precision_recall_curve``), written
@@ -85,10 +88,18 @@ def _cumulative_counts(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.nda
     return false_pos, true_pos, scores[last_of_value]
 
 
-def roc_curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def roc_curve(y: np.ndarray, p: np.ndarray) -> Curve:
     """False and true positive rates and their thresholds (the first one +inf); points on a
     straight line between their neighbours are left out."""
-    fps, tps, thresholds = _cumulative_counts(y, p)
+    return _roc(*_cumulative_counts(y, p))
+
+
+def precision_recall_curve(y: np.ndarray, p: np.ndarray) -> Curve:
+    """Precision and recall by rising threshold, ending at (precision 1, recall 0)."""
+    return _precision_recall(*_cumulative_counts(y, p))
+
+
+def _roc(fps: np.ndarray, tps: np.ndarray, thresholds: np.ndarray) -> Curve:
     if len(fps) > 2:
         corner = np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True]
         fps, tps, thresholds = fps[corner], tps[corner], thresholds[corner]
@@ -96,11 +107,7 @@ def roc_curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thresholds]
 
 
-def precision_recall_curve(
-    y: np.ndarray, p: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision and recall by rising threshold, ending at (precision 1, recall 0)."""
-    fps, tps, thresholds = _cumulative_counts(y, p)
+def _precision_recall(fps: np.ndarray, tps: np.ndarray, thresholds: np.ndarray) -> Curve:
     flagged = tps + fps
     precision = np.divide(tps, flagged, out=np.zeros_like(tps), where=flagged != 0)
     recall = tps / tps[-1] if tps[-1] else np.ones_like(tps)
@@ -199,10 +206,11 @@ def evaluate(y: object, p: object, threshold: float | None = None) -> dict:
     base_rate = positives / n
     p_clip = np.clip(p_arr, _CLIP, 1 - _CLIP)
 
-    fpr, tpr, roc_thr = roc_curve(y_int, p_arr)
+    counts = _cumulative_counts(y_int, p_arr)  # one sort for both curves
+    fpr, tpr, roc_thr = _roc(*counts)
     roc_auc = float(np.trapezoid(tpr, fpr))
     # one precision-recall curve for the average precision, the F1 cut and the chart
-    precision, recall, pr_thr = precision_recall_curve(y_int, p_arr)
+    precision, recall, pr_thr = _precision_recall(*counts)
     # scikit-learn's average_precision_score: the step-wise area under this curve
     pr_auc = float(max(0.0, -np.sum(np.diff(recall) * precision[:-1])))
     log_loss = float(-np.mean(y_int * np.log(p_clip) + (1 - y_int) * np.log1p(-p_clip)))

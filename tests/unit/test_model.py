@@ -82,6 +82,19 @@ def test_predict_shapes_and_range(fitted, data) -> None:
     assert 1 <= fitted.n_trees_ <= CONFIG.max_trees
 
 
+def test_predictions_from_the_matrix_are_those_of_a_dmatrix(fitted, data) -> None:
+    """``predict_margin`` skips the DMatrix (``inplace_predict``): the same margins, with the
+    categorical column and the linear prior's base margin, and none for no rows."""
+    from churnlab.model import _prior_margin
+
+    _, _, Xv, _ = data
+    dm = fitted._encoder.dmatrix(Xv, base_margin=_prior_margin(fitted.prior_, Xv))
+    expected = fitted.booster_.predict(dm, output_margin=True, iteration_range=(0, fitted.n_trees_))
+    assert fitted.categorical_ == ["channel"] and fitted.prior_ is not None
+    np.testing.assert_array_equal(fitted.predict_margin(Xv), np.asarray(expected, np.float64))
+    assert fitted.predict_proba(Xv.head(0)).shape == (0,)
+
+
 def test_predict_before_fit_raises_model_error(data) -> None:
     X = data[0]
     with pytest.raises(ModelError, match="not been trained"):
