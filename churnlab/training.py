@@ -253,8 +253,8 @@ class _Developed(NamedTuple):
     """What tuning and the evaluated refit leave for the rest of training (``_develop``)."""
 
     evaluated: ChurnModel
-    final_fit: Future[ChurnModel] | None
-    """The final model's fit when it already runs (a big shop), not yet calibrated."""
+    final_fit: Future[ChurnModel]
+    """The final model's fit, running beside the rest of training; not yet calibrated."""
     params: dict[str, Any]
     trials: list[dict[str, Any]]
     tuned_trees: int
@@ -274,10 +274,10 @@ def _develop(
     """Tune on fit/valid, then refit on all ``train_frame`` rows (the model that is evaluated).
 
     Early stopping and Platt scaling come from the validation slice; the refit grows the
-    number of trees with the data and reuses that Platt scaling. On a big shop (no search)
-    the final fit on ``final_frame`` starts first and both fits run side by side on one
-    thread each: XGBoost keeps one core busier than two, so the pair takes about a quarter
-    less time than one fit after the other on both cores (bench/RESULTS.md).
+    number of trees with the data and reuses that Platt scaling. The final fit on
+    ``final_frame`` starts first and both fits run side by side on one thread each: XGBoost
+    keeps one core busier than two, so the pair takes about a quarter less time than one
+    fit after the other on both cores (bench/RESULTS.md), and the boosters are the same.
     """
     names = list(feature_set.feature_names)
     categorical = list(feature_set.categorical)
@@ -303,13 +303,10 @@ def _develop(
     # validation slice: its tree count and Platt slope carry over without a second fit.
     chosen = next(t for t in trials if t.get("chosen"))
     slope, tuned_trees, rows_tuned = chosen["platt_slope"], chosen["n_trees"], chosen["rows"]
-    final_fit = None
-    threads = NTHREAD
-    if not search:
-        threads = SIDE_BY_SIDE_THREADS
-        final_fit = beside(
-            _final_fit, feature_set, final_frame, params, tuned_trees, rows_tuned, config, threads
-        )
+    threads = SIDE_BY_SIDE_THREADS
+    final_fit = beside(
+        _final_fit, feature_set, final_frame, params, tuned_trees, rows_tuned, config, threads
+    )
     n_trees = _scaled_trees(tuned_trees, rows_tuned, len(train_frame), config)
     model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config, threads)
     latest = _latest_rows(train_frame)
@@ -453,17 +450,8 @@ def _events(
 
     names = list(feature_set.feature_names)
     p_model, eval_margin = developed.evaluated.proba_and_corrected_margin(eval_frame.select(names))
-    # The final fit (XGBoost) runs beside the baselines and the metrics (one core); on a
-    # big shop it started beside the evaluated refit already
-    final_fit = developed.final_fit or beside(
-        _final_fit,
-        feature_set,
-        final_frame,
-        params,
-        developed.tuned_trees,
-        developed.rows_tuned,
-        config,
-    )
+    # the final fit started beside the evaluated refit and goes on beside the baselines
+    final_fit = developed.final_fit
     _report(progress, 0.7, "progress.baselines")
     recency = RecencyBaseline().fit(train_frame, y_train)
     rfm = RfmLogisticBaseline().fit(train_frame, y_train)

@@ -377,24 +377,32 @@ def test_a_big_shop_skips_the_random_search() -> None:
     ]
 
 
-def test_a_big_shops_side_by_side_fits_give_the_model_of_fits_one_after_the_other(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("big_shop", [True, False])
+def test_side_by_side_fits_give_the_model_of_fits_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch, big_shop: bool
 ) -> None:
-    """A big shop fits its two default trials, then its evaluated and final models, side by
-    side on one thread each (``SIDE_BY_SIDE_THREADS``): the same trials, metrics and booster
-    as fitting each on both cores in turn, and the saved model predicts on both cores."""
+    """The two default trials, then the evaluated and final models, are fitted side by side
+    on one thread each (``SIDE_BY_SIDE_THREADS``): the same trials, metrics and booster as
+    fitting each on both cores in turn, and the saved model predicts on both cores."""
     import json
 
     import churnlab.model as model_module
     import churnlab.training as training_module
 
     fs = event_feature_set()
-    big = TrainingConfig(seed=3, early_stopping_rounds=10, max_trees=60, search_up_to_rows=1)
-    side_by_side = train_on_feature_set(fs, big)
+    config = TrainingConfig(
+        seed=3,
+        early_stopping_rounds=10,
+        max_trees=60,
+        max_trials=4,
+        search_up_to_rows=1 if big_shop else None,
+    )
+    side_by_side = train_on_feature_set(fs, config)
     monkeypatch.setattr(model_module, "SIDE_BY_SIDE_THREADS", model_module.NTHREAD)
     monkeypatch.setattr(training_module, "SIDE_BY_SIDE_THREADS", model_module.NTHREAD)
-    in_turn = train_on_feature_set(fs, big)
-    assert len(side_by_side.trials) == 2 and side_by_side.trials[1]["params"]["linear_prior"]
+    in_turn = train_on_feature_set(fs, config)
+    assert len(side_by_side.trials) == (2 if big_shop else 4)
+    assert side_by_side.trials[1]["params"]["linear_prior"]
     for ours, theirs in zip(side_by_side.trials, in_turn.trials, strict=True):
         assert {k: v for k, v in ours.items() if k != "seconds"} == {
             k: v for k, v in theirs.items() if k != "seconds"
