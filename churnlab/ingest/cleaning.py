@@ -17,10 +17,11 @@ import numpy as np
 import polars as pl
 
 from churnlab import schema
+from churnlab._threads import beside
 from churnlab.counting import value_counts
 from churnlab.errors import MappingError
 from churnlab.i18n import Message, Phrases
-from churnlab.ingest.cores import spread, summarise
+from churnlab.ingest.cores import SPREAD_FROM, spread, summarise
 from churnlab.ingest.mapping import (
     Mapping,
     looks_like_dates,
@@ -258,6 +259,23 @@ def _first_copies(frame: pl.DataFrame) -> pl.Series:
     return pl.Series(values)
 
 
+_DUPLICATES = ("duplicates", "rows")
+
+
+def check_duplicates_beside(raw: RawTable) -> None:
+    """Start the exact duplicate-row check of a big table on a thread of its own: it needs
+    only the rows, and role detection (much of it one core's work on a sample) runs
+    meanwhile; cleaning takes the result (``_duplicate_rows``)."""
+    if raw.frame.height >= SPREAD_FROM:
+        raw.remember(_DUPLICATES, beside(_first_copies, raw.frame))
+
+
+def _duplicate_rows(raw: RawTable) -> pl.Series:
+    """True for every exact copy of an earlier row."""
+    started = raw.recall(_DUPLICATES)
+    return ~(started.result() if started is not None else _first_copies(raw.frame))
+
+
 def prepare(raw: RawTable, mapping: Mapping) -> tuple[pl.DataFrame, QualityReport]:
     """Build the canonical frame of ``mapping.kind`` and the quality report for this file."""
     _check_columns(raw, mapping)
@@ -466,7 +484,7 @@ def _prepare_events(raw: RawTable, mapping: Mapping, report: QualityReport) -> p
         )
         (report.problems if _share(n_bad_time, n) >= 0.01 else report.warnings).append(message)
     keep = _row_filter(keep, time_bad, "unreadable_time", report)
-    keep = _row_filter(keep, ~_first_copies(source), "duplicate", report)
+    keep = _row_filter(keep, _duplicate_rows(raw), "duplicate", report)
     frame = frame.filter(keep) if report.dropped else frame
     counted = raw.recall(("distinct", roles[schema.CUSTOMER_ID]))
     if counted is not None and ids_as_read and set(report.dropped) <= _KEEP_EVERY_CUSTOMER:
@@ -573,7 +591,7 @@ def _prepare_customers(raw: RawTable, mapping: Mapping, report: QualityReport) -
 
     keep = pl.repeat(True, n, eager=True)
     keep = _row_filter(keep, frame[schema.CUSTOMER_ID].is_null(), "missing_customer_id", report)
-    keep = _row_filter(keep, ~_first_copies(source), "duplicate", report)
+    keep = _row_filter(keep, _duplicate_rows(raw), "duplicate", report)
     frame = frame.filter(keep)
     repeated = ~frame[schema.CUSTOMER_ID].is_first_distinct()
     if int(repeated.sum()):

@@ -18,7 +18,7 @@ import polars as pl
 from churnlab import schema
 from churnlab.errors import DataError, MappingError
 from churnlab.i18n import Message
-from churnlab.ingest.cleaning import EVENT_COLUMNS, prepare
+from churnlab.ingest.cleaning import EVENT_COLUMNS, check_duplicates_beside, prepare
 from churnlab.ingest.mapping import Mapping, apply_overrides, detect_mapping, name_event_codes
 from churnlab.ingest.quality import QualityReport
 from churnlab.ingest.reading import RawTable, read_table
@@ -234,6 +234,7 @@ def load_sources(
     while plan:
         raw, forced = plan.pop(0)
         forced = {**forced, **own.get(raw.source, {})}
+        check_duplicates_beside(raw)
         mapping = detect_mapping(raw) if not forced else _forced_mapping(raw, forced)
         if forced:
             mapping = apply_overrides(mapping, forced, raw)

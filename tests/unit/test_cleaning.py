@@ -459,3 +459,43 @@ def test_the_fast_text_and_id_checks_agree_with_their_regexes(values: list[str |
             assert _unclean_ids(series) == _needs(series, unclean_id)
         finally:
             cores.SPREAD_FROM = before
+
+
+def test_a_big_logs_duplicates_checked_beside_role_detection_are_the_same_rows(
+    tmp_path: Path,
+) -> None:
+    """Past ``SPREAD_FROM`` rows the duplicate check starts on its own thread while the roles
+    are detected (``check_duplicates_beside``): it drops exactly the repeated rows, the
+    first copy of each kept, as the check done in place does."""
+    import numpy as np
+
+    from churnlab.ingest.cleaning import _first_copies, check_duplicates_beside
+    from churnlab.ingest.cores import SPREAD_FROM
+    from churnlab.ingest.loading import load_files
+    from churnlab.ingest.reading import read_table
+
+    rng = np.random.default_rng(4)
+    n = SPREAD_FROM + 5_000
+    start = np.datetime64("2024-01-01T00:00:00")
+    log = pl.DataFrame(
+        {
+            "user_id": rng.integers(1, 3_000, n),
+            "event_time": (start + rng.integers(0, 86_400 * 200, n).astype("timedelta64[s]"))
+            .astype("datetime64[us]")
+            .astype(str),
+            "event_type": rng.choice(["view", "cart", "purchase"], n),
+        }
+    )
+    repeated = rng.choice(n, 300, replace=False)
+    log = pl.concat([log, log[np.sort(repeated)]])  # 300 exact copies, after their firsts
+    path = tmp_path / "events.csv"
+    log.write_csv(path)
+    raw = read_table(path)
+    check_duplicates_beside(raw)
+    assert raw.__dict__["_memo"]  # the check runs beside
+    in_place = ~_first_copies(raw.frame)
+    shop = load_files([path])
+    dropped = log.height - log.unique().height  # the copies (a few random rows repeat too)
+    assert dropped >= 300 and int(in_place.sum()) == dropped
+    assert shop.tables[0].report.dropped == {"duplicate": dropped}
+    assert shop.events.height == log.height - dropped
