@@ -229,6 +229,12 @@ if model is not None:
                     tr("atrisk.col.net_gain"), format="¥%.2f"
                 ),
                 "recommended_action": tr("atrisk.col.action"),
+                "recency_days": st.column_config.NumberColumn(
+                    tr("atrisk.col.recency"), help=describe("recency_days").text(lang())
+                ),
+                "frequency": st.column_config.NumberColumn(
+                    tr("atrisk.col.frequency"), help=describe("frequency").text(lang())
+                ),
             },
         )
 
