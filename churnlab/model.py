@@ -49,8 +49,9 @@ Progress = Callable[[float, Message], None]
 
 NTHREAD = 2
 SIDE_BY_SIDE_THREADS = 1
-"""XGBoost threads of each of two long fits that run side by side (a big shop's default
-trials, and its evaluated and final refits): XGBoost keeps one core busier than two."""
+"""XGBoost threads of each of two fits that run side by side (the two default trials, the
+evaluated and final refits): XGBoost keeps one core busier than two, and the boosters come
+out byte for byte as on two threads (tests/unit/test_training.py)."""
 MAX_BIN = 64
 """Histogram bins per feature: 64 fit as well as 256 on churn features (recency in days,
 counts, spend; bench/RESULTS.md) at about half the time of every fit."""
@@ -519,8 +520,7 @@ class ChurnModel:
         and only the prior correction is applied; ``calibrate`` / ``set_platt`` can add
         Platt scaling afterwards. With ``linear_prior`` and RFM features in X, the trees
         boost from a logistic regression on those (see the module docstring). ``threads``:
-        XGBoost's threads for this fit (one, when two long fits run side by side; a
-        model depends on the thread count, and on nothing else of the machine).
+        XGBoost's threads for this fit (one when two fits run side by side).
         """
         config = self.config or TrainingConfig()
         y = _check_labels(y, "training")
