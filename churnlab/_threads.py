@@ -1,7 +1,8 @@
 """Work started on a thread of its own while the caller goes on.
 
-Polars and XGBoost release the GIL for their heavy parts, so a single-threaded step (a SciPy
-fit, a scikit-learn baseline) can run beside them on a 2-core machine instead of after them.
+Polars and XGBoost release the GIL for their heavy parts, so a step that keeps one core busy
+(a SciPy fit, the duplicate-row check beside role detection, an XGBoost fit on one thread) can
+run beside other work on a 2-core machine instead of after it.
 """
 
 from __future__ import annotations

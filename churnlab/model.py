@@ -874,12 +874,10 @@ def tune(
     dtrain = encoder.dmatrix(train_matrix, y_train)
     dvalid = encoder.dmatrix(valid_matrix, y_valid, weight=valid_weight)
     margins: dict[bool, tuple[np.ndarray | None, np.ndarray | None]] = {False: (None, None)}
-    threads = NTHREAD
     pending: dict[int, Future[dict[str, Any]]] = {}
     if has_prior:
         # the two default trials, with and without the prior, run side by side on one
         # thread each (a quarter faster than one after the other on both cores)
-        threads = SIDE_BY_SIDE_THREADS
         prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, True)
         margins[True] = (_prior_margin(prior, X_train), _prior_margin(prior, X_valid))
         with_prior = {**default_params(config, big_shop=not search), PRIOR_PARAM: True}
@@ -893,7 +891,7 @@ def tune(
             y_valid,
             spw,
             config,
-            threads,
+            SIDE_BY_SIDE_THREADS,
         )
     rng = np.random.default_rng(config.seed)
     trials: list[dict[str, Any]] = []
@@ -929,8 +927,9 @@ def tune(
                 margins[True] = (_prior_margin(prior, X_train), _prior_margin(prior, X_valid))
             dtrain.set_base_margin(margins[use_prior][0] if use_prior else [])
             dvalid.set_base_margin(margins[use_prior][1] if use_prior else [])
+            # beside the prior's trial while it runs; the search's trials on both cores
+            threads = SIDE_BY_SIDE_THREADS if pending else NTHREAD
             trial = _trial(params, dtrain, dvalid, y_valid, spw, config, threads)
-            threads = NTHREAD  # the search's trials, one after the other, on both cores
         trial = {"trial": i, **trial}
         trials.append(trial)
         if i > extra:

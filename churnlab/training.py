@@ -303,12 +303,12 @@ def _develop(
     # validation slice: its tree count and Platt slope carry over without a second fit.
     chosen = next(t for t in trials if t.get("chosen"))
     slope, tuned_trees, rows_tuned = chosen["platt_slope"], chosen["n_trees"], chosen["rows"]
-    threads = SIDE_BY_SIDE_THREADS
+    side = SIDE_BY_SIDE_THREADS
     final_fit = beside(
-        _final_fit, feature_set, final_frame, params, tuned_trees, rows_tuned, config, threads
+        _final_fit, feature_set, final_frame, params, tuned_trees, rows_tuned, config, side
     )
     n_trees = _scaled_trees(tuned_trees, rows_tuned, len(train_frame), config)
-    model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config, threads)
+    model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config, side)
     latest = _latest_rows(train_frame)
     model = _match_level(model, slope, latest.select(names), _labels(latest))
     return _Developed(model, final_fit, params, trials, tuned_trees, rows_tuned)
