@@ -175,7 +175,11 @@ def parse_times(raw: RawTable, column: str) -> DateParse:
     remembered = raw.recall(("parse", column))
     if remembered is not None:
         return remembered
-    return _parse_distinct(raw.frame[column], parse_datetimes)
+    series = raw.frame[column]
+    described = raw.read_formats.get(column)
+    if described is not None and series.dtype == pl.Datetime("us"):
+        return DateParse(series, 0, described)  # parsed from its text while being read
+    return _parse_distinct(series, parse_datetimes)
 
 
 def _ids(series: pl.Series) -> pl.Series:

@@ -27,6 +27,7 @@ import polars as pl
 from churnlab.errors import ChurnlabError, EmptyFileError, InputError, UnsupportedFormatError
 from churnlab.i18n import Message
 from churnlab.ingest.cores import spread
+from churnlab.ingest.typed_csv import TYPED_FROM, plan_times, read_with_times
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ class RawTable:
     sheet: str | None = None
     header_row: int = 0
     notes: list[Message] = field(default_factory=list)
+    #: columns parsed from text while the file was read (plain ISO times), each with the
+    #: description of its format, which the quality report gives as for a parse after
+    read_formats: dict[str, str] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:
@@ -441,11 +445,16 @@ def _read_text(
             )
         )
 
+    read_formats: dict[str, str] = {}
     if delimiter == WHITESPACE:
         frame = _read_whitespace(payload, header)
     else:
-        frame = _read_delimited(payload, delimiter, header, notes)
-        frame = _promote_header(frame)
+        typed = _read_typed(payload, lines, delimiter, header) if size >= TYPED_FROM else None
+        if typed is not None:
+            frame, read_formats = typed
+        else:
+            frame = _read_delimited(payload, delimiter, header, notes)
+            frame = _promote_header(frame)
     if (
         frame.width
         and all(re.fullmatch(r"column_\d+", c) for c in frame.columns)
@@ -458,17 +467,16 @@ def _read_text(
         notes.append(Message(f"quality.note.delimiter.{delim_name[delimiter]}"))
     else:
         notes.append(Message("quality.note.delimiter.other", {"delimiter": repr(delimiter)}))
-    return _finish(
+    table = _finish(
         frame, label, "csv", notes, encoding=encoding, delimiter=delimiter, header=header
     )
+    table.read_formats = {c: f for c, f in read_formats.items() if c in table.frame.columns}
+    return table
 
 
-def _read_delimited(
-    payload: bytes | Path, delimiter: str, header: int, notes: list[Message]
-) -> pl.DataFrame:
-    """Every column as text. Strict UTF-8 first: Polars' lossy decoding costs a third of the
-    read on a clean file; a stray bad byte deep in a big file is read again, replaced."""
-    options: dict[str, Any] = {
+def _text_options(delimiter: str, header: int) -> dict[str, Any]:
+    """Polars' options for reading a delimited file as text, the header row as a data row."""
+    return {
         "separator": delimiter,
         "has_header": False,
         "skip_lines": header,
@@ -478,6 +486,41 @@ def _read_delimited(
         "raise_if_empty": False,
         "empty_string_is_null": True,
     }
+
+
+def _read_typed(
+    payload: bytes | Path, lines: list[str], delimiter: str, header: int
+) -> tuple[pl.DataFrame, dict[str, str]] | None:
+    """A big file with its plain ISO time columns parsed while it is read (``typed_csv``),
+    and those columns' format descriptions; None when the text path must read it."""
+    # the head's lines without the last two (a quoted field may run past the head)
+    sample_text = "\n".join(lines[:-2]).encode("utf-8")
+    try:
+        sample = pl.read_csv(sample_text, **_text_options(delimiter, header))
+    except pl.exceptions.PolarsError:
+        return None
+    if sample.height < 2:
+        return None
+    names = _header_row(sample)
+    if names is None:
+        return None
+    names = _clean_names(names)
+    body = sample.slice(1).rename(dict(zip(sample.columns, names, strict=True)))
+    plan = plan_times(body)
+    if not plan:
+        return None
+    frame = read_with_times(payload, _text_options(delimiter, header), names, plan)
+    if frame is None:
+        return None
+    return frame, {column: description for column, (_fmt, description) in plan.items()}
+
+
+def _read_delimited(
+    payload: bytes | Path, delimiter: str, header: int, notes: list[Message]
+) -> pl.DataFrame:
+    """Every column as text. Strict UTF-8 first: Polars' lossy decoding costs a third of the
+    read on a clean file; a stray bad byte deep in a big file is read again, replaced."""
+    options = _text_options(delimiter, header)
     try:
         return pl.read_csv(payload, **options)
     except pl.exceptions.ComputeError as error:
@@ -487,13 +530,19 @@ def _read_delimited(
     return pl.read_csv(payload, encoding="utf8-lossy", **options)
 
 
+def _header_row(frame: pl.DataFrame) -> list[str] | None:
+    """The first row as column names, or None when it looks like data (no header)."""
+    names = [("" if v is None else str(v)) for v in frame.row(0)]
+    below = [list(row) for row in frame.slice(1, 200).iter_rows()]
+    return None if _looks_like_data(names, below) else names
+
+
 def _promote_header(frame: pl.DataFrame) -> pl.DataFrame:
     """Use the first row as column names (Polars' own duplicate naming is not for people)."""
     if frame.height == 0:
         return frame
-    names = [("" if v is None else str(v)) for v in frame.row(0)]
-    below = [list(row) for row in frame.slice(1, 200).iter_rows()]
-    if _looks_like_data(names, below):
+    names = _header_row(frame)
+    if names is None:
         names, body = [NO_HEADER] * frame.width, frame
     else:
         body = frame.slice(1)
@@ -837,7 +886,10 @@ def _has_values(series: pl.Series) -> bool:
 def _drop_empty(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.height == 0:
         return frame
-    if any(frame.null_count().row(0)) or any(dtype == pl.String for dtype in frame.dtypes):
+    nulls = dict(zip(frame.columns, frame.null_count().row(0), strict=True))
+    # a typed column without a null (a parsed time, a Parquet number) leaves no row empty
+    full = any(not n and frame.schema[c] != pl.String for c, n in nulls.items())
+    if not full and (any(nulls.values()) or pl.String in frame.dtypes):
         empty_rows = _empty_rows(frame)
         if empty_rows is not None:  # filtering copies every column: only when a row goes
             frame = frame.filter(~empty_rows)
