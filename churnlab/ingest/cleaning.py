@@ -271,7 +271,9 @@ def check_duplicates_beside(raw: RawTable) -> None:
     only the rows, and role detection (much of it one core's work on a sample) runs
     meanwhile; cleaning takes the result (``_duplicate_rows``)."""
     if raw.frame.height >= SPREAD_FROM:
-        raw.remember(_DUPLICATES, beside(_first_copies, raw.frame))
+        # on a clone (a new handle on the same columns): Polars locks a frame while it
+        # hashes its rows, which held role detection's first look at it for 0.14 s
+        raw.remember(_DUPLICATES, beside(_first_copies, raw.frame.clone()))
 
 
 def _duplicate_rows(raw: RawTable) -> pl.Series:
