@@ -27,7 +27,7 @@ import polars as pl
 from churnlab.errors import ChurnlabError, EmptyFileError, InputError, UnsupportedFormatError
 from churnlab.i18n import Message
 from churnlab.ingest.cores import spread
-from churnlab.ingest.typed_csv import TYPED_FROM, plan_times, read_with_times
+from churnlab.ingest.typed_csv import TYPED_FROM, plan_numbers, plan_times, read_with_times
 
 log = logging.getLogger(__name__)
 
@@ -509,7 +509,8 @@ def _read_typed(
     plan = plan_times(body)
     if not plan:
         return None
-    frame = read_with_times(payload, _text_options(delimiter, header), names, plan)
+    numbers = plan_numbers(body, skip=set(plan))
+    frame = read_with_times(payload, _text_options(delimiter, header), names, plan, numbers)
     if frame is None:
         return None
     return frame, {column: description for column, (_fmt, description) in plan.items()}

@@ -17,12 +17,18 @@ from typing import Any
 
 import polars as pl
 
-from churnlab.ingest.parsing import in_years, plain_iso_format, read_format
+from churnlab import schema
+from churnlab.ingest.parsing import fast_numbers, in_years, plain_iso_format, read_format
 
 #: Files at least this big take the typed path; below it the text path is as quick.
 TYPED_FROM = 8 * 1024 * 1024
 
 _NULLS = "\x00nulls:"  # a flag column per parsed column: which values were empty
+
+
+#: Roles whose columns cleaning reads as numbers: a column named for one of them (and for no
+#: id) is read as Float64 when its head holds plain decimals only.
+_MEASURES = (schema.AMOUNT, schema.QUANTITY, schema.UNIT_PRICE, schema.RATING)
 
 
 def plan_times(sample: pl.DataFrame) -> dict[str, tuple[str, str]]:
@@ -36,15 +42,36 @@ def plan_times(sample: pl.DataFrame) -> dict[str, tuple[str, str]]:
     return plan
 
 
+def plan_numbers(sample: pl.DataFrame, skip: set[str]) -> list[str]:
+    """The columns of a file's head named as a measure (amount, quantity, price, rating)
+    whose values are all plain finite decimals: cleaning's first step on such a column is
+    the same cast (``parsing.fast_numbers``)."""
+    from churnlab.ingest.roles import name_scores  # roles reads raw tables: import late
+
+    scores = name_scores(sample.columns)
+    plan = []
+    for column in sample.columns:
+        if column in skip:
+            continue
+        named = {role: by[column] for role, by in scores.items() if column in by}
+        if not named or max(named, key=named.__getitem__) not in _MEASURES:
+            continue
+        if fast_numbers(sample.get_column(column)) is not None:
+            plan.append(column)
+    return plan
+
+
 def read_with_times(
     payload: bytes | Path,
     options: dict[str, Any],
     names: list[str],
     plan: dict[str, tuple[str, str]],
+    numbers: list[str],
 ) -> pl.DataFrame | None:
     """The file (``options`` as for reading it as text, header row included) with the
-    columns ``names``, those of ``plan`` parsed; None when the file does not read so (a
-    value outside the format, years out of range, bad UTF-8, another width)."""
+    columns ``names``, the times of ``plan`` parsed and the columns ``numbers`` as Float64;
+    None when the file does not read so (a value outside the format or not a finite number,
+    years out of range, bad UTF-8, another width)."""
     scan = pl.scan_csv(payload, **{**options, "has_header": True})
     try:
         found = scan.collect_schema().names()
@@ -54,12 +81,19 @@ def read_with_times(
         for column, (fmt, _description) in plan.items():
             text = pl.col(column)
             exprs += [read_format(text, fmt), text.is_null().alias(_NULLS + column)]
+        for column in numbers:
+            text = pl.col(column)
+            exprs += [text.cast(pl.Float64, strict=False), text.is_null().alias(_NULLS + column)]
         frame = scan.rename(dict(zip(found, names, strict=True))).with_columns(exprs).collect()
     except pl.exceptions.PolarsError:
         return None
-    for column in plan:
+    for column in [*plan, *numbers]:
         flags = frame.get_column(_NULLS + column)
         values = frame.get_column(column)
-        if values.null_count() != int(flags.sum()) or not in_years(values):
+        if values.null_count() != int(flags.sum()):
             return None
-    return frame.drop([_NULLS + column for column in plan])
+        if column in plan and not in_years(values):
+            return None
+        if column not in plan and not bool(values.is_finite().all()):
+            return None
+    return frame.drop([_NULLS + column for column in [*plan, *numbers]])

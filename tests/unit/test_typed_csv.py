@@ -86,6 +86,8 @@ def test_a_plain_iso_log_is_read_with_its_times_parsed(
     raw = read_table(path)
     assert raw.frame.schema["event_time"] == pl.Datetime("us")
     assert raw.frame.schema["customer_id"] == pl.String  # ids stay text (leading zeros)
+    assert raw.frame.schema["amount"] == pl.Float64  # named a measure, plain decimals
+    assert raw.frame.schema["event_type"] == pl.String
     assert raw.read_formats == {"event_time": "Y-M-D with time"}
     assert raw.frame.height == raw.rows == 12_000
     assert raw.frame["event_time"][-1] == dt.datetime(2024, 1, 1, 8) + dt.timedelta(
@@ -158,3 +160,34 @@ def test_empty_rows_and_trailing_delimiters_are_dropped_as_on_the_text_path(
     assert _seen(_load(path, monkeypatch, typed=True)) == _seen(
         _load(path, monkeypatch, typed=False)
     )
+
+
+@pytest.mark.parametrize(
+    "amount_of",
+    [
+        pytest.param(lambda i: '"1,234.50"' if i == 11_500 else "3.25", id="thousands-separator"),
+        pytest.param(lambda i: "¥12" if i == 11_500 else "3.25", id="currency"),
+        pytest.param(lambda i: "n/a" if i == 11_500 else "3.25", id="a-word"),
+        pytest.param(lambda i: "inf" if i == 11_500 else "3.25", id="infinite"),
+    ],
+)
+def test_amounts_that_turn_messy_after_the_head_are_read_as_text(
+    amount_of, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _log(tmp_path / "log.csv", 12_000, amount_of=amount_of)
+    monkeypatch.setattr(reading, "TYPED_FROM", 0)
+    assert read_table(path).frame.schema["amount"] == pl.String
+    typed = _load(path, monkeypatch, typed=True)
+    assert _seen(typed) == _seen(_load(path, monkeypatch, typed=False))
+
+
+def test_decimals_in_a_column_not_named_as_a_measure_stay_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _log(tmp_path / "log.csv", 12_000)
+    text = path.read_text(encoding="utf-8").replace(",amount\n", ",version\n", 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(reading, "TYPED_FROM", 0)
+    raw = read_table(path)
+    assert raw.frame.schema["event_time"] == pl.Datetime("us")
+    assert raw.frame.schema["version"] == pl.String
