@@ -21,6 +21,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from churnlab import i18n
+from churnlab.catalogue import describe
 from churnlab.cohorts import cohort_retention
 from churnlab.config import (
     APP_SCORING,
@@ -551,3 +552,33 @@ def money(value: float) -> str:
 
 def plot(figure: Any, key: str | None = None) -> None:
     st.plotly_chart(figure, width="stretch", key=key, config={"displaylogo": False})
+
+
+def list_columns() -> dict[str, Any]:
+    """Headers (in the reader's language) and formats of a scored list's columns, wherever
+    the list is shown: the at-risk list and the list of *Score new data*."""
+    return {
+        "churn_probability": st.column_config.ProgressColumn(
+            tr("atrisk.col.probability"), format="percent", min_value=0.0, max_value=1.0
+        ),
+        "risk_band": tr("atrisk.col.band"),
+        "monetary": st.column_config.NumberColumn(tr("atrisk.col.value"), format="¥%.0f"),
+        "rank": tr("atrisk.col.rank"),
+        "customer_id": tr("atrisk.col.customer"),
+        "reason_1": tr("atrisk.col.reason", k=1),
+        "reason_2": tr("atrisk.col.reason", k=2),
+        "reason_3": tr("atrisk.col.reason", k=3),
+        "customer_value": st.column_config.NumberColumn(
+            tr("atrisk.col.customer_value"), format="¥%.0f"
+        ),
+        "expected_net_gain": st.column_config.NumberColumn(
+            tr("atrisk.col.net_gain"), format="¥%.2f"
+        ),
+        "recommended_action": tr("atrisk.col.action"),
+        "recency_days": st.column_config.NumberColumn(
+            tr("atrisk.col.recency"), help=describe("recency_days").text(lang())
+        ),
+        "frequency": st.column_config.NumberColumn(
+            tr("atrisk.col.frequency"), help=describe("frequency").text(lang())
+        ),
+    }

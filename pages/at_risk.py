@@ -21,6 +21,7 @@ from pages._shared import (
     fill_reasons,
     guarded,
     lang,
+    list_columns,
     money,
     need_model,
     pct,
@@ -211,31 +212,7 @@ if model is not None:
         st.dataframe(
             shown,
             hide_index=True,
-            column_config={
-                "churn_probability": st.column_config.ProgressColumn(
-                    tr("atrisk.col.probability"), format="percent", min_value=0.0, max_value=1.0
-                ),
-                "risk_band": tr("atrisk.col.band"),
-                "monetary": st.column_config.NumberColumn(tr("atrisk.col.value"), format="¥%.0f"),
-                "rank": tr("atrisk.col.rank"),
-                "customer_id": tr("atrisk.col.customer"),
-                "reason_1": tr("atrisk.col.reason", k=1),
-                "reason_2": tr("atrisk.col.reason", k=2),
-                "reason_3": tr("atrisk.col.reason", k=3),
-                "customer_value": st.column_config.NumberColumn(
-                    tr("atrisk.col.customer_value"), format="¥%.0f"
-                ),
-                "expected_net_gain": st.column_config.NumberColumn(
-                    tr("atrisk.col.net_gain"), format="¥%.2f"
-                ),
-                "recommended_action": tr("atrisk.col.action"),
-                "recency_days": st.column_config.NumberColumn(
-                    tr("atrisk.col.recency"), help=describe("recency_days").text(lang())
-                ),
-                "frequency": st.column_config.NumberColumn(
-                    tr("atrisk.col.frequency"), help=describe("frequency").text(lang())
-                ),
-            },
+            column_config=list_columns(),
         )
 
         # ------------------------------------------------------------ export

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from churnlab.campaign import with_action_names
 from churnlab.config import ScoringConfig
 from churnlab.export import csv_bytes
 from churnlab.pipeline import bundle_event_codes, model_from_zip, score
@@ -12,6 +13,7 @@ from pages._shared import (
     escape,
     guarded,
     lang,
+    list_columns,
     load_uploads,
     route_through_app,
     show_error,
@@ -51,7 +53,9 @@ with guarded():
         elif scored.drift is not None:
             st.success(tr("score.no_drift"), icon="✅")
         st.metric(tr("score.scored"), f"{scored.frame.height:,}")
-        st.dataframe(scored.frame, hide_index=True)
+        st.dataframe(
+            with_action_names(scored.frame, lang()), hide_index=True, column_config=list_columns()
+        )
         st.download_button(
             tr("atrisk.download_csv"),
             lambda: csv_bytes(scored.frame),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 import threading
 from pathlib import Path
@@ -177,6 +178,28 @@ def test_a_new_model_scores_today_once_in_the_background(app, monkeypatch) -> No
     assert_clean(app)
     assert app.dataframe[-1].value.shape[0] > 0
     assert calls == ["churnlab-score"]
+
+
+def test_score_new_data_shows_the_list_with_the_at_risk_lists_headers(app) -> None:
+    """The list scored on *Score new data* reads like the at-risk list: people's words for
+    its headers, not the engine's column names."""
+    open_page(app, "score_new")
+    app.file_uploader[1].set_value(("orders.csv", small_export(), "text/csv")).run()
+    next(b for b in app.button if b.label == "Score").click().run()
+    assert_clean(app)
+    table = app.dataframe[-1]
+    assert table.value.shape[0] > 0
+    assert {"customer_id", "churn_probability", "risk_band", "reason_1"} <= set(table.value.columns)
+    headers = {
+        name: config.get("label")
+        for name, config in json.loads(table.proto.columns).items()
+        if isinstance(config, dict)
+    }
+    assert headers["customer_id"] == "Customer"
+    assert headers["churn_probability"] == "Churn probability"
+    assert headers["reason_1"] == "Reason 1"
+    if "recency_days" in table.value.columns:
+        assert headers["recency_days"] == "Days since active"
 
 
 def test_broken_upload_shows_an_error_and_keeps_the_sample(app) -> None:
