@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -458,15 +459,35 @@ def _scale_pos_weight(y: np.ndarray) -> float:
     return math.sqrt(neg / pos) if pos > 0 and neg > 0 else 1.0
 
 
+class _EveryCoreOnceAlone(xgb.callback.TrainingCallback):
+    """Moves a fit that started on one thread beside another onto every core as soon as the
+    other one is done (``alone`` set), instead of leaving the second core idle. XGBoost's
+    trees do not depend on its thread count: the booster is the same (tests compare)."""
+
+    def __init__(self, alone: threading.Event) -> None:
+        super().__init__()
+        self.alone = alone
+        self.moved = False
+
+    def after_iteration(self, model: xgb.Booster, epoch: int, evals_log: Any) -> bool:
+        if not self.moved and self.alone.is_set():
+            model.set_param({"nthread": NTHREAD})
+            self.moved = True
+        return False  # never stops the training
+
+
 def _train_booster(
     dtrain: xgb.DMatrix,
     dvalid: xgb.DMatrix | None,
     params: dict[str, Any],
     rounds: int,
     early_stopping_rounds: int | None,
+    alone: threading.Event | None = None,
 ) -> tuple[xgb.Booster, int]:
-    """Train and return the booster cut to its best number of trees."""
+    """Train and return the booster cut to its best number of trees. A fit on fewer threads
+    than NTHREAD takes every core once ``alone`` is set (the fit beside it is done)."""
     evals = [(dvalid, "valid")] if dvalid is not None else []
+    moving = alone is not None and params.get("nthread") != NTHREAD
     booster = xgb.train(
         params,
         dtrain,
@@ -474,6 +495,7 @@ def _train_booster(
         evals=evals,
         early_stopping_rounds=early_stopping_rounds if dvalid is not None else None,
         verbose_eval=False,
+        callbacks=[_EveryCoreOnceAlone(alone)] if moving and alone is not None else None,
     )
     if dvalid is not None and early_stopping_rounds:
         n_trees = int(booster.best_iteration) + 1
@@ -513,6 +535,7 @@ class ChurnModel:
         progress: Progress | None = None,
         linear_prior: bool = True,
         threads: int = NTHREAD,
+        alone: threading.Event | None = None,
     ) -> ChurnModel:
         """Fit on X; with X_valid, stop early on it and calibrate on it.
 
@@ -520,7 +543,8 @@ class ChurnModel:
         and only the prior correction is applied; ``calibrate`` / ``set_platt`` can add
         Platt scaling afterwards. With ``linear_prior`` and RFM features in X, the trees
         boost from a logistic regression on those (see the module docstring). ``threads``:
-        XGBoost's threads for this fit (one when two fits run side by side).
+        XGBoost's threads for this fit (one when two fits run side by side); ``alone``: set
+        when the fit beside this one is done, this fit then goes on on every core.
         """
         config = self.config or TrainingConfig()
         y = _check_labels(y, "training")
@@ -553,6 +577,7 @@ class ChurnModel:
             xparams,
             rounds,
             config.early_stopping_rounds if dvalid is not None else None,
+            alone,
         )
         self.booster_ = booster
         self.feature_names_ = list(encoder.feature_names)
@@ -788,6 +813,7 @@ def _trial(
     spw: float,
     config: TrainingConfig,
     threads: int,
+    alone: threading.Event | None = None,
 ) -> dict[str, Any]:
     """One tuning trial: boost with early stopping on ``dvalid``, score the validation rows."""
     t0 = time.perf_counter()
@@ -797,6 +823,7 @@ def _trial(
         _xgb_params(params, spw, config.seed, threads),
         config.max_trees,
         config.early_stopping_rounds,
+        alone,
     )
     margin = booster.predict(dvalid, output_margin=True, iteration_range=(0, n_trees))
     corrected = np.asarray(margin, dtype=np.float64) - math.log(spw)
@@ -875,9 +902,12 @@ def tune(
     dvalid = encoder.dmatrix(valid_matrix, y_valid, weight=valid_weight)
     margins: dict[bool, tuple[np.ndarray | None, np.ndarray | None]] = {False: (None, None)}
     pending: dict[int, Future[dict[str, Any]]] = {}
+    alone: dict[int, threading.Event] = {}  # trial -> set once the trial beside it is done
     if has_prior:
         # the two default trials, with and without the prior, run side by side on one
-        # thread each (a quarter faster than one after the other on both cores)
+        # thread each (a quarter faster than one after the other on both cores); the one
+        # still running when the other is done goes on on both
+        alone = {0: threading.Event(), 1: threading.Event()}
         prior = _fit_prior(X_train, y_train, list(encoder.categories), spw, True)
         margins[True] = (_prior_margin(prior, X_train), _prior_margin(prior, X_valid))
         with_prior = {**default_params(config, big_shop=not search), PRIOR_PARAM: True}
@@ -892,7 +922,9 @@ def tune(
             spw,
             config,
             SIDE_BY_SIDE_THREADS,
+            alone[1],
         )
+        pending[1].add_done_callback(lambda _done: alone[0].set())
     rng = np.random.default_rng(config.seed)
     trials: list[dict[str, Any]] = []
     best: dict[str, Any] | None = None  # the best trial of the chosen family (prior or not)
@@ -929,7 +961,9 @@ def tune(
             dvalid.set_base_margin(margins[use_prior][1] if use_prior else [])
             # beside the prior's trial while it runs; the search's trials on both cores
             threads = SIDE_BY_SIDE_THREADS if pending else NTHREAD
-            trial = _trial(params, dtrain, dvalid, y_valid, spw, config, threads)
+            trial = _trial(params, dtrain, dvalid, y_valid, spw, config, threads, alone.get(i))
+            if i + 1 in alone:
+                alone[i + 1].set()  # the trial beside this one goes on on every core
         trial = {"trial": i, **trial}
         trials.append(trial)
         if i > extra:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -235,6 +236,7 @@ def _refit(
     platt_ab: tuple[float, float],
     config: TrainingConfig,
     threads: int = NTHREAD,
+    alone: threading.Event | None = None,
 ) -> ChurnModel:
     """A plain fit with given parameters and trees, calibrated with Platt values from elsewhere."""
     model = ChurnModel(config).fit(
@@ -245,6 +247,7 @@ def _refit(
         n_trees=n_trees,
         linear_prior=_uses_prior(feature_set),
         threads=threads,
+        alone=alone,
     )
     return model.set_platt(*platt_ab)
 
@@ -278,6 +281,7 @@ def _develop(
     ``final_frame`` starts first and both fits run side by side on one thread each: XGBoost
     keeps one core busier than two, so the pair takes about a quarter less time than one
     fit after the other on both cores (bench/RESULTS.md), and the boosters are the same.
+    Whichever is still running when the other is done goes on on both cores.
     """
     names = list(feature_set.feature_names)
     categorical = list(feature_set.categorical)
@@ -304,11 +308,26 @@ def _develop(
     chosen = next(t for t in trials if t.get("chosen"))
     slope, tuned_trees, rows_tuned = chosen["platt_slope"], chosen["n_trees"], chosen["rows"]
     side = SIDE_BY_SIDE_THREADS
+    final_alone, refit_alone = threading.Event(), threading.Event()  # set when the other is done
     final_fit = beside(
-        _final_fit, feature_set, final_frame, params, tuned_trees, rows_tuned, config, side
+        _final_fit,
+        feature_set,
+        final_frame,
+        params,
+        tuned_trees,
+        rows_tuned,
+        config,
+        side,
+        final_alone,
     )
+    final_fit.add_done_callback(lambda _done: refit_alone.set())
     n_trees = _scaled_trees(tuned_trees, rows_tuned, len(train_frame), config)
-    model = _refit(feature_set, train_frame, params, n_trees, (slope, 0.0), config, side)
+    try:
+        model = _refit(
+            feature_set, train_frame, params, n_trees, (slope, 0.0), config, side, refit_alone
+        )
+    finally:
+        final_alone.set()  # the final fit goes on on every core
     latest = _latest_rows(train_frame)
     model = _match_level(model, slope, latest.select(names), _labels(latest))
     return _Developed(model, final_fit, params, trials, tuned_trees, rows_tuned)
@@ -322,11 +341,12 @@ def _final_fit(
     rows_tuned: int,
     config: TrainingConfig,
     threads: int = NTHREAD,
+    alone: threading.Event | None = None,
 ) -> ChurnModel:
     """The final model fitted on every row, its trees scaled from the tuned ones; not yet
     calibrated (``_calibrate_final``)."""
     n_final = _scaled_trees(tuned_trees, rows_tuned, len(final_frame), config)
-    return _refit(feature_set, final_frame, params, n_final, (1.0, 0.0), config, threads)
+    return _refit(feature_set, final_frame, params, n_final, (1.0, 0.0), config, threads, alone)
 
 
 def _calibrate_final(

@@ -474,3 +474,41 @@ def test_label_errors_name_the_slice_in_both_languages(what: str, y: list, engli
     chinese, hint = caught.value.render("zh")
     assert chinese != caught.value.message and hint
     assert ("训练" if what == "training" else "验证") in chinese
+
+
+@pytest.mark.parametrize("alone_from_start", [True, False])
+def test_a_fit_beside_another_moves_onto_every_core_once_alone(
+    alone_from_start: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-thread fit whose neighbour is done goes on on every core (the second core would
+    idle otherwise), and its booster is the booster of a fit on every core."""
+    import threading
+
+    import churnlab.model as model_module
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(3000, 6))
+    y = (X[:, 0] + X[:, 1] * X[:, 2] + rng.normal(size=3000) > 0).astype(int)
+    dtrain = xgb.DMatrix(X, label=y)
+    params = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 4, "seed": 1}
+    both, _ = model_module._train_booster(
+        dtrain, None, {**params, "nthread": model_module.NTHREAD}, 40, None
+    )
+    alone = threading.Event()
+    if alone_from_start:
+        alone.set()
+    moves: list[bool] = []
+    original = model_module._EveryCoreOnceAlone.after_iteration
+
+    def watched(self, model, epoch, evals_log):  # type: ignore[no-untyped-def]
+        stop = original(self, model, epoch, evals_log)
+        moves.append(self.moved)
+        return stop
+
+    monkeypatch.setattr(model_module._EveryCoreOnceAlone, "after_iteration", watched)
+    one, _ = model_module._train_booster(
+        dtrain, None, {**params, "nthread": model_module.SIDE_BY_SIDE_THREADS}, 40, None, alone
+    )
+    assert len(moves) == 40
+    assert all(moves) is alone_from_start and any(moves) is alone_from_start
+    assert bytes(one.save_raw()) == bytes(both.save_raw())
