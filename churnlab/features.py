@@ -941,13 +941,13 @@ def _bgnbd_by_cutoff(
         spans = DaySpans.of(spans, cutoffs)
     out: dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]] = {}
     previous: BgNbdParams | None = None
+    # the fit's seeded sample follows the customer ids: their order is found once, and each
+    # cut-off sorts integers instead of 200,000 ids (seven string sorts took 0.3 s)
+    ranked = keys.table.select(_KEY, CUSTOMER_ID).sort(CUSTOMER_ID).with_row_index("_rank")
     for cutoff in cutoffs:
         c_day = _day_number(cutoff)
         summary = (
-            spans.before(cutoff)
-            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
-            .sort(CUSTOMER_ID)  # the fit's seeded sample follows the customer ids
-            .collect()
+            spans.before(cutoff).join(ranked.lazy(), on=_KEY).sort("_rank").drop("_rank").collect()
         )
         out[cutoff] = bgnbd.summary_features(
             summary,
