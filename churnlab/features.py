@@ -180,6 +180,11 @@ class CustomerKeys:
     table: pl.DataFrame
     by_hash: bool = True
 
+    def ranked(self) -> pl.DataFrame:
+        """``_key``, customer_id and ``_rank``, the id's position in id order: frames sorted by
+        the rank are sorted by id without comparing 200,000 strings again."""
+        return self.table.select(_KEY, CUSTOMER_ID).sort(CUSTOMER_ID).with_row_index("_rank")
+
     def expr(self) -> pl.Expr:
         if self.by_hash:
             return pl.col(CUSTOMER_ID).hash().alias(_KEY)
@@ -899,31 +904,57 @@ class DaySpans:
     def _index(self, cutoff: dt.date) -> int:
         return self.edges.index(_day_number(cutoff))
 
-    def before(self, cutoff: dt.date) -> pl.LazyFrame:
-        """Per key with a qualifying day before ``cutoff``: the first and last such day
-        (``_first``, ``_last``) and their number (``_n``)."""
-        return (
+    def running(self, ranked: pl.DataFrame) -> RunningSpans:
+        """The spans in customer id order (``ranked``: ``CustomerKeys.ranked``), each with
+        the customer's first day, last day and number of days up to its end."""
+        # A customer's spans follow one another in time, so the running last day is the
+        # span's own, the first day is the first span's and the count a running sum from
+        # the customer's first row: plain passes down the sorted rows, no window group-by.
+        key = pl.col("_rank")
+        starts = (key != key.shift(1)).fill_null(True)
+        total = pl.col("_n").cast(pl.Int64).cum_sum()
+        frame = (
             self.frame.lazy()
-            .filter(pl.col("_span") <= self._index(cutoff))
-            .group_by(_KEY)
-            .agg(
-                pl.col("_first").min(),
-                pl.col("_last").max(),
-                pl.col("_n").sum().cast(pl.UInt32),
+            .join(ranked.lazy(), on=_KEY)
+            .sort("_rank", "_span")
+            .select(
+                _KEY,
+                CUSTOMER_ID,
+                "_rank",
+                "_span",
+                pl.when(starts).then(pl.col("_first")).forward_fill().alias("_first"),
+                "_last",
+                (total - pl.when(starts).then(total - pl.col("_n")).forward_fill())
+                .cast(pl.UInt32)
+                .alias("_n"),
+                # the first day of the customer's next span (null after the last)
+                pl.when(key.shift(-1) == key).then(pl.col("_first").shift(-1)).alias("_next"),
             )
+            .collect()
         )
+        return RunningSpans(frame, self.edges)
 
-    def around(self, cutoff: dt.date) -> pl.LazyFrame:
-        """Per key: the last qualifying day before ``cutoff`` (``_last_before``) and the first
-        on or after it (``_first_after``); either may be null."""
-        earlier = pl.col("_span") <= self._index(cutoff)
+
+@dataclass(frozen=True)
+class RunningSpans:
+    """``DaySpans`` in customer id order with running totals: a customer's qualifying days
+    before a cut-off are one row (the last span before it), found by a filter, not a group-by
+    per cut-off and a sort of the ids."""
+
+    frame: pl.DataFrame
+    edges: tuple[int, ...]
+
+    def before(self, cutoff: dt.date) -> pl.LazyFrame:
+        """Per customer with a qualifying day before ``cutoff``, in id order: ``_key``,
+        customer_id, the first and last such day (``_first``, ``_last``), their number
+        (``_n``) and the first qualifying day on or after the cut-off (``_next``, or null)."""
+        index = self.edges.index(_day_number(cutoff))
+        key, span = pl.col("_rank"), pl.col("_span")
+        last_before = (span <= index) & ((key.shift(-1) != key) | (span.shift(-1) > index))
         return (
             self.frame.lazy()
-            .group_by(_KEY)
-            .agg(
-                pl.when(earlier).then(pl.col("_last")).max().alias("_last_before"),
-                pl.when(~earlier).then(pl.col("_first")).min().alias("_first_after"),
-            )
+            .filter(last_before.fill_null(True))
+            .select(_KEY, CUSTOMER_ID, "_first", "_last", "_n", "_next")
         )
 
 
@@ -939,16 +970,12 @@ def _bgnbd_by_cutoff(
     ``spans``: the qualifying days' spans, or the qualifying days themselves (key, day)."""
     if isinstance(spans, pl.DataFrame):
         spans = DaySpans.of(spans, cutoffs)
+    running = spans.running(keys.ranked())  # the fit's seeded sample follows the ids' order
     out: dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]] = {}
     previous: BgNbdParams | None = None
-    # the fit's seeded sample follows the customer ids: their order is found once, and each
-    # cut-off sorts integers instead of 200,000 ids (seven string sorts took 0.3 s)
-    ranked = keys.table.select(_KEY, CUSTOMER_ID).sort(CUSTOMER_ID).with_row_index("_rank")
     for cutoff in cutoffs:
         c_day = _day_number(cutoff)
-        summary = (
-            spans.before(cutoff).join(ranked.lazy(), on=_KEY).sort("_rank").drop("_rank").collect()
-        )
+        summary = running.before(cutoff).drop("_next").collect()
         out[cutoff] = bgnbd.summary_features(
             summary,
             c_day,
@@ -988,22 +1015,22 @@ def _key_labels(
     schema = {CUSTOMER_ID: pl.String, "cutoff": pl.Date, "label": pl.Int8}
     if not cutoffs:
         return pl.DataFrame(schema=schema)
+    running = spans.running(keys.ranked())
     frames = []
-    for cutoff in sorted(cutoffs):
+    for cutoff in sorted(cutoffs):  # each cut-off's rows come in id order
         c_day = _day_number(cutoff)
         start, end = c_day - definition.lookback_days, c_day + definition.horizon_days
-        stayed = pl.col("_first_after") < end
+        stayed = pl.col("_next") < end
         frames.append(
-            spans.around(cutoff)
-            .filter(pl.col("_last_before") >= start)
-            .join(keys.table.lazy().select(_KEY, CUSTOMER_ID), on=_KEY)
+            running.before(cutoff)
+            .filter(pl.col("_last") >= start)
             .select(
                 CUSTOMER_ID,
                 pl.lit(cutoff, pl.Date).alias("cutoff"),
                 (~stayed.fill_null(False)).cast(pl.Int8).alias("label"),
             )
         )
-    return pl.concat(frames).sort("cutoff", CUSTOMER_ID).collect().cast(schema)
+    return pl.concat(frames).collect().cast(schema)
 
 
 def _active_days(

@@ -475,8 +475,8 @@ def test_a_log_rolled_up_and_aggregated_in_parts_gives_the_same_features(monkeyp
 
 
 def test_day_spans_sum_up_to_the_days_themselves() -> None:
-    """Per cut-off, the spans give each key's first, last and number of days before it, and
-    its last day before and first day on or after it, as a pass over the days would."""
+    """Per cut-off, the running spans give each customer's first, last and number of days
+    before it and its first day on or after it, in id order, as a pass over the days would."""
     rng = np.random.default_rng(5)
     days = pl.DataFrame(
         {
@@ -484,24 +484,34 @@ def test_day_spans_sum_up_to_the_days_themselves() -> None:
             "_day": rng.integers(19_000, 19_400, 600).astype(np.int32),
         }
     ).unique()
+    # five customers with no day after the first cut-offs (nothing on or after them)
+    days = days.filter((pl.col("_key") >= 5) | (pl.col("_day") < 19_040))
+    # ids whose order is not the keys' order
+    ranked = (
+        pl.DataFrame({"_key": np.arange(40, dtype=np.uint64)})
+        .with_columns(customer_id=pl.format("c{}", (pl.col("_key") * 17) % 40))
+        .sort("customer_id")
+        .with_row_index("_rank")
+        .select("_key", "customer_id", "_rank")
+    )
     cutoffs = [dt.date(2022, 3, 1), dt.date(2022, 1, 1), dt.date(2022, 6, 1)]
-    spans = features_module.DaySpans.of(days, cutoffs)
+    running = features_module.DaySpans.of(days, cutoffs).running(ranked)
     day = pl.col("_day")
     for cutoff in cutoffs:
         c = (cutoff - dt.date(1970, 1, 1)).days
+        after = days.filter(day >= c).group_by("_key").agg(day.min().alias("_next"))
         expected = (
             days.filter(day < c)
             .group_by("_key")
-            .agg(day.min().alias("_first"), day.max().alias("_last"), pl.len().alias("_n"))
-            .sort("_key")
+            .agg(
+                day.min().alias("_first"),
+                day.max().alias("_last"),
+                pl.len().cast(pl.UInt32).alias("_n"),
+            )
+            .join(after, on="_key", how="left")
+            .join(ranked.select("_key", "customer_id"), on="_key")
+            .sort("customer_id")
+            .select("_key", "customer_id", "_first", "_last", "_n", "_next")
         )
-        assert spans.before(cutoff).collect().sort("_key").equals(expected)
-        around = spans.around(cutoff).collect().sort("_key")
-        assert around.get_column("_last_before").to_list() == [
-            days.filter((pl.col("_key") == k) & (day < c)).get_column("_day").max()
-            for k in around.get_column("_key")
-        ]
-        assert around.get_column("_first_after").to_list() == [
-            days.filter((pl.col("_key") == k) & (day >= c)).get_column("_day").min()
-            for k in around.get_column("_key")
-        ]
+        assert expected.height > 10 or c <= 19_000  # 2022-01-01: no day before it
+        assert running.before(cutoff).collect().equals(expected)
