@@ -253,9 +253,13 @@ def _in_range_series(s: pl.Series) -> pl.Series:
 _FAST_FORMATS: tuple[tuple[str, str], ...] = (
     ("%Y-%m-%d %H:%M:%S", "Y-M-D with time"),
     ("%Y-%m-%dT%H:%M:%S", "Y-M-D with time"),
+    ("%Y-%m-%d %H:%M", "Y-M-D with time"),  # spreadsheets' and Chinese shops' exports
+    ("%Y/%m/%d %H:%M:%S", "Y-M-D with time"),
+    ("%Y/%m/%d %H:%M", "Y-M-D with time"),
     ("%Y-%m-%d %H:%M:%S%.f", "Y-M-D with time"),
     ("%Y-%m-%dT%H:%M:%S%.f", "Y-M-D with time"),
     ("%Y-%m-%d", "Y-M-D"),
+    ("%Y/%m/%d", "Y-M-D"),
 )
 _FAST_PROBE = 2_000
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -269,3 +270,43 @@ def test_epoch_microseconds_and_ids_that_are_not_times() -> None:
     # an 11-digit receipt number is neither seconds, milliseconds nor microseconds
     receipts = parse_datetimes(pl.Series("t", [26984851472, 26984851473]))
     assert receipts.values.null_count() == 2
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%Y-%-m-%-d %-H:%M",  # months, days and hours without their zero
+    ],
+)
+def test_each_fast_date_format_reads_what_the_general_parser_reads(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain ISO-like text takes Polars' own parser (``fast_datetimes``): the same values and
+    the same description of the format as the general text parsing gives."""
+    import churnlab.ingest.parsing as parsing
+
+    rng = np.random.default_rng(11)
+    start = dt.datetime(2019, 1, 1)
+    stamps = [
+        start + dt.timedelta(seconds=int(s), microseconds=int(u) * 1000)
+        for s, u in zip(
+            rng.integers(0, 5 * 365 * 86400, 400), rng.integers(0, 1000, 400), strict=True
+        )
+    ]
+    text = pl.Series("t", [t.strftime(fmt) for t in stamps] + [None])
+    fast = parsing.fast_datetimes(text)
+    assert fast is not None
+    monkeypatch.setattr(parsing, "_FAST_FORMATS", ())
+    assert parsing.fast_datetimes(text) is None
+    general = parsing.parse_datetimes(text)
+    assert fast.values.to_list() == general.values.to_list()
+    assert fast.detected == general.detected
+    assert fast.n_failed == general.n_failed == 0
