@@ -1,6 +1,6 @@
 """The app's upload → list path as a visitor sees it: a real server and Debian's Chromium.
 
-``python bench/browser_timing.py DATA_DIR RESULT_JSON [--runs 3]``
+``python bench/browser_timing.py DATA_DIR RESULT_JSON [--runs 3] [--format csv]``
 
 Each run starts its own ``streamlit run app.py`` (so no upload is cached from the run
 before), opens the Data page, waits for the background import of the training libraries
@@ -100,10 +100,16 @@ def main() -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("result", type=Path)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--format",
+        choices=("parquet", "csv"),
+        default="parquet",
+        help="upload DATA/events.FORMAT and customers.FORMAT (CSV: what most shops export)",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    files = [args.data / "events.parquet", args.data / "customers.parquet"]
+    files = [args.data / f"events.{args.format}", args.data / f"customers.{args.format}"]
     runs = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -117,7 +123,8 @@ def main() -> int:
             print(f"run {index + 1}: {result}", flush=True)
             runs.append(result)
         browser.close()
-    args.result.write_text(json.dumps({"data": str(args.data), "runs": runs}, indent=1))
+    document = {"data": str(args.data), "format": args.format, "runs": runs}
+    args.result.write_text(json.dumps(document, indent=1))
     return 0
 
 
