@@ -48,8 +48,9 @@ with guarded():
     if scored is not None:
         if scored.drift is not None and scored.drift.drifted:
             st.warning(tr("score.drifted", n=len(scored.drift.drifted)), icon="⚠️")
-            for warning in scored.warnings:
-                st.caption(f"⚠️ {escape(warning)}")
+            with st.expander(tr("score.drift_details")):  # the list first, the details on demand
+                for warning in scored.warnings:
+                    st.caption(f"⚠️ {escape(warning)}")
         elif scored.drift is not None:
             st.success(tr("score.no_drift"), icon="✅")
         st.metric(tr("score.scored"), f"{scored.frame.height:,}")

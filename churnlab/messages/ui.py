@@ -261,6 +261,7 @@ EN = {
     "score.scoring": "Scoring…",
     "score.drifted": "{n} signals look different from the training data: treat the scores with care.",
     "score.no_drift": "The new data look like the training data.",
+    "score.drift_details": "Which signals differ, and how much",
     "score.scored": "Customers scored",
 }
 
@@ -515,5 +516,6 @@ ZH = {
     "score.scoring": "评分中……",
     "score.drifted": "有 {n} 个信号与训练数据明显不同：请谨慎对待这些分数。",
     "score.no_drift": "新数据与训练数据相似。",
+    "score.drift_details": "哪些信号不同，差多少",
     "score.scored": "已评分客户",
 }
