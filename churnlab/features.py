@@ -761,7 +761,7 @@ def _features_plan(
     vocab: Vocabulary | None = None,
     bgnbd_params: BgNbdParams | None = None,
     only: dict[dt.date, pl.Series] | None = None,
-    keyed: tuple[CustomerKeys, DaySpans] | None = None,
+    keyed: tuple[CustomerKeys, RunningSpans] | None = None,
 ) -> tuple[pl.LazyFrame, list[str], list[str], dict[dt.date, BgNbdParams | None]]:
     """The feature table as one lazy query over the daily roll-up (collected once by the
     caller, so no intermediate copy of the wide table is ever held beside the next one).
@@ -770,8 +770,8 @@ def _features_plan(
     ``bgnbd_params``, e.g. a bundle's); the parameters used are returned by cut-off.
     ``only`` limits the rows of some cut-offs to the given customer ids (a training
     sample): their features are the same as without it, at a fraction of the cost.
-    ``keyed``: the customer keys and their qualifying days' spans, when the caller has them
-    (for these cut-offs)."""
+    ``keyed``: the customer keys and their qualifying days' running spans, when the caller has
+    them (for these cut-offs)."""
     cutoffs = sorted(set(cutoffs))
     if vocab is None:
         vocab = vocabulary(events, before=max(cutoffs) if cutoffs else None)
@@ -959,7 +959,7 @@ class RunningSpans:
 
 
 def _bgnbd_by_cutoff(
-    spans: DaySpans | pl.DataFrame,
+    spans: RunningSpans | pl.DataFrame,
     keys: CustomerKeys,
     cutoffs: Sequence[dt.date],
     definition: ChurnDefinition,
@@ -967,10 +967,14 @@ def _bgnbd_by_cutoff(
 ) -> dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]]:
     """BG/NBD features and parameters at each cut-off, fitted on the full qualifying history
     before it (unless ``params`` are given), each fit starting from the one before.
-    ``spans``: the qualifying days' spans, or the qualifying days themselves (key, day)."""
-    if isinstance(spans, pl.DataFrame):
-        spans = DaySpans.of(spans, cutoffs)
-    running = spans.running(keys.ranked())  # the fit's seeded sample follows the ids' order
+    ``spans``: the qualifying days' running spans, or the qualifying days themselves (key,
+    day)."""
+    # the fit's seeded sample follows the ids' order: the running spans come in it
+    running = (
+        DaySpans.of(spans, cutoffs).running(keys.ranked())
+        if isinstance(spans, pl.DataFrame)
+        else spans
+    )
     out: dict[dt.date, tuple[pl.DataFrame, BgNbdParams | None]] = {}
     previous: BgNbdParams | None = None
     for cutoff in cutoffs:
@@ -1004,18 +1008,14 @@ def _active_key_days(
 
 
 def _key_labels(
-    spans: DaySpans,
-    keys: CustomerKeys,
-    cutoffs: Sequence[dt.date],
-    definition: ChurnDefinition,
+    running: RunningSpans, cutoffs: Sequence[dt.date], definition: ChurnDefinition
 ) -> pl.DataFrame:
-    """``windows.build_labels`` from the qualifying days' spans by key (integers, one pass
-    over the log shared with BG/NBD): the population has a qualifying day in the lookback,
-    and churned when it has none in ``[C, C + horizon)``."""
+    """``windows.build_labels`` from the qualifying days' running spans (one pass over the
+    log shared with BG/NBD): the population has a qualifying day in the lookback, and
+    churned when it has none in ``[C, C + horizon)``."""
     schema = {CUSTOMER_ID: pl.String, "cutoff": pl.Date, "label": pl.Int8}
     if not cutoffs:
         return pl.DataFrame(schema=schema)
-    running = spans.running(keys.ranked())
     frames = []
     for cutoff in sorted(cutoffs):  # each cut-off's rows come in id order
         c_day = _day_number(cutoff)
@@ -1084,8 +1084,11 @@ def build_training_set(
     """
     plan = plan_cutoffs(events, definition)
     keys = customer_keys(events.lazy())
+    # qualifying days between cut-offs, in id order with running totals: labels and BG/NBD
     spans = DaySpans.of(_active_key_days(events, definition, keys, None), plan.cutoffs)
-    labels = _key_labels(spans, keys, plan.cutoffs, definition)
+    running = spans.running(keys.ranked())
+    del spans
+    labels = _key_labels(running, plan.cutoffs, definition)
     plan.warnings.extend(check_labels(labels))
     vocab = vocabulary(events, before=plan.as_of)
     sample = None
@@ -1099,7 +1102,7 @@ def build_training_set(
             (pl.col("cutoff") == plan.eval_cutoff) | pl.col(CUSTOMER_ID).is_in(sample.implode())
         )
     features, names, categorical, fitted = _features_plan(
-        events, customers, plan.cutoffs, definition, vocab, only=only, keyed=(keys, spans)
+        events, customers, plan.cutoffs, definition, vocab, only=only, keyed=(keys, running)
     )
     frame = (
         features.join(labels.lazy(), on=[CUSTOMER_ID, "cutoff"], how="inner", maintain_order="left")

@@ -302,7 +302,7 @@ def test_scoring_reads_qualifying_days_from_the_roll_up_only_when_it_holds_all_h
         customers,
         [as_of],
         definition,
-        keyed=(keys, features_module.DaySpans.of(active, [as_of])),
+        keyed=(keys, features_module.DaySpans.of(active, [as_of]).running(keys.ranked())),
     )
     calls: list[tuple] = []
     original = features_module._active_key_days
