@@ -901,9 +901,6 @@ class DaySpans:
         )
         return cls(frame, edges)
 
-    def _index(self, cutoff: dt.date) -> int:
-        return self.edges.index(_day_number(cutoff))
-
     def running(self, ranked: pl.DataFrame) -> RunningSpans:
         """The spans in customer id order (``ranked``: ``CustomerKeys.ranked``), each with
         the customer's first day, last day and number of days up to its end."""

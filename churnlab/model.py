@@ -487,7 +487,9 @@ def _train_booster(
     """Train and return the booster cut to its best number of trees. A fit on fewer threads
     than NTHREAD takes every core once ``alone`` is set (the fit beside it is done)."""
     evals = [(dvalid, "valid")] if dvalid is not None else []
-    moving = alone is not None and params.get("nthread") != NTHREAD
+    callbacks = None
+    if alone is not None and params.get("nthread") != NTHREAD:
+        callbacks = [_EveryCoreOnceAlone(alone)]
     booster = xgb.train(
         params,
         dtrain,
@@ -495,7 +497,7 @@ def _train_booster(
         evals=evals,
         early_stopping_rounds=early_stopping_rounds if dvalid is not None else None,
         verbose_eval=False,
-        callbacks=[_EveryCoreOnceAlone(alone)] if moving and alone is not None else None,
+        callbacks=callbacks,
     )
     if dvalid is not None and early_stopping_rounds:
         n_trees = int(booster.best_iteration) + 1

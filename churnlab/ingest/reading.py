@@ -27,7 +27,7 @@ import polars as pl
 from churnlab.errors import ChurnlabError, EmptyFileError, InputError, UnsupportedFormatError
 from churnlab.i18n import Message
 from churnlab.ingest.cores import spread
-from churnlab.ingest.typed_csv import TYPED_FROM, plan_numbers, plan_times, read_with_times
+from churnlab.ingest.typed_csv import TYPED_FROM, plan_numbers, plan_times, read_parsed
 
 log = logging.getLogger(__name__)
 
@@ -491,8 +491,9 @@ def _text_options(delimiter: str, header: int) -> dict[str, Any]:
 def _read_typed(
     payload: bytes | Path, lines: list[str], delimiter: str, header: int
 ) -> tuple[pl.DataFrame, dict[str, str]] | None:
-    """A big file with its plain ISO time columns parsed while it is read (``typed_csv``),
-    and those columns' format descriptions; None when the text path must read it."""
+    """A big file with its plain ISO time columns (and plain numbers named as measures)
+    parsed while it is read (``typed_csv``), and the time columns' format descriptions;
+    None when the text path must read it."""
     # the head's lines without the last two (a quoted field may run past the head)
     sample_text = "\n".join(lines[:-2]).encode("utf-8")
     try:
@@ -510,7 +511,7 @@ def _read_typed(
     if not plan:
         return None
     numbers = plan_numbers(body, skip=set(plan))
-    frame = read_with_times(payload, _text_options(delimiter, header), names, plan, numbers)
+    frame = read_parsed(payload, _text_options(delimiter, header), names, plan, numbers)
     if frame is None:
         return None
     return frame, {column: description for column, (_fmt, description) in plan.items()}

@@ -1,13 +1,14 @@
-"""Big delimited files read with their plain ISO time columns parsed on the way.
+"""Big delimited files read with their plain ISO times and plain numbers parsed on the way.
 
 Reading every column as text and parsing the time column afterwards makes ten million
 strings only to throw them away. Polars can parse them batch by batch inside the read
 instead (10M events: about 0.9 s against 1.3 s for the read and the parse in turn, and no
 column of 10M time strings). A column is parsed so only when every value of the file's
-head (the lines sniffing already holds) reads with one of ``parsing``'s plain ISO formats;
-the whole column is then checked (every value read, the years in range) and any doubt
-returns None, so the caller reads the file as text and the general parsing decides. What a
-column becomes is therefore exactly what parsing its text gives.
+head (the lines sniffing already holds) reads with one of ``parsing``'s plain ISO formats,
+or, for a column named as a measure, as a plain finite number; the whole column is then
+checked (every value read, the years in range, the numbers finite) and any doubt returns
+None, so the caller reads the file as text and the general parsing decides. What a column
+becomes is therefore exactly what parsing its text gives.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def plan_numbers(sample: pl.DataFrame, skip: set[str]) -> list[str]:
     return plan
 
 
-def read_with_times(
+def read_parsed(
     payload: bytes | Path,
     options: dict[str, Any],
     names: list[str],
@@ -72,8 +73,8 @@ def read_with_times(
     columns ``names``, the times of ``plan`` parsed and the columns ``numbers`` as Float64;
     None when the file does not read so (a value outside the format or not a finite number,
     years out of range, bad UTF-8, another width)."""
-    scan = pl.scan_csv(payload, **{**options, "has_header": True})
     try:
+        scan = pl.scan_csv(payload, **{**options, "has_header": True})
         found = scan.collect_schema().names()
         if len(found) != len(names):
             return None
