@@ -284,15 +284,10 @@ def in_years(values: pl.Series) -> bool:
 
 
 def plain_iso_format(series: pl.Series) -> tuple[str, str] | None:
-    """The fast format (and its description) that reads every value of a text column within
-    the accepted years, as ``fast_datetimes`` would choose it; None when no format does."""
-    if series.dtype != pl.String or series.null_count() == series.len():
-        return None
-    for fmt, description in _FAST_FORMATS:
-        values = _read_format(series, fmt)
-        if values.null_count() == series.null_count():
-            return (fmt, description) if in_years(values) else None
-    return None
+    """The fast format (and its description) that ``fast_datetimes`` reads a text column
+    with; None when no format reads every value within the accepted years."""
+    found = _plain_iso(series)
+    return None if found is None else (found[0], found[1])
 
 
 def fast_datetimes(series: pl.Series) -> DateParse | None:
@@ -301,8 +296,18 @@ def fast_datetimes(series: pl.Series) -> DateParse | None:
     Only a format that reads every non-null value (and none outside the years the general
     path accepts) is used, so the result equals the general path's; anything else (blanks,
     NA tokens, spaces, zones, other orders, a single odd value) returns None and the column
-    goes through the general text parsing. A probe of the first values keeps a messy column
-    from paying for a full failed pass."""
+    goes through the general text parsing."""
+    found = _plain_iso(series)
+    if found is None:
+        return None
+    _fmt, description, values = found
+    return DateParse(values.alias(series.name), 0, description)
+
+
+def _plain_iso(series: pl.Series) -> tuple[str, str, pl.Series] | None:
+    """The first fast format that reads every value of a text column, its description and
+    the parsed values; None when none does or the years fall outside the accepted ones. A
+    probe of the first values keeps a messy column from paying for a full failed pass."""
     if series.dtype != pl.String:
         return None
     nulls = series.null_count()
@@ -315,9 +320,7 @@ def fast_datetimes(series: pl.Series) -> DateParse | None:
         values = _read_format(series, fmt)
         if values.null_count() != nulls:
             continue  # e.g. fractions of seconds further down: the next format may read them
-        if not in_years(values):
-            return None
-        return DateParse(values.alias(series.name), 0, description)
+        return (fmt, description, values) if in_years(values) else None
     return None
 
 
