@@ -16,6 +16,8 @@ Every ``predict_proba`` returns one churn probability per row (a 1-D array), lik
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 
@@ -107,7 +109,9 @@ class RfmLogisticBaseline:
         self.mean_ = raw.mean(axis=0)
         std = raw.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
-        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
+        x = self._x(X)
+        self.model_ = LogisticRegression(self.C).fit(x, y)
+        self.centre_ = x.mean(axis=0)
         return self
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
@@ -209,7 +213,9 @@ class TableLogisticBaseline:
         self.mean_ = design[:, :n_num].mean(axis=0)
         std = design[:, :n_num].std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
-        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
+        x = self._x(X)
+        self.model_ = LogisticRegression(self.C).fit(x, y)
+        self.centre_ = x.mean(axis=0)
         return self
 
     def _design(self, X: pl.DataFrame) -> np.ndarray:
@@ -241,3 +247,70 @@ class TableLogisticBaseline:
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
         _fitted(self, "logistic")
         return self.model_.predict_proba(self._x(X))[:, 1]
+
+    @property
+    def columns(self) -> list[str]:
+        """The table's columns the regression uses, in ``contributions`` order."""
+        return [*self.numeric_, *self.categorical_]
+
+    def margin(self, X: pl.DataFrame) -> np.ndarray:
+        """Log-odds, one per row (the model blends them with its trees)."""
+        _fitted(self, "logistic")
+        return self.model_.decision_function(self._x(X))
+
+    def contributions(self, X: pl.DataFrame) -> tuple[np.ndarray, float]:
+        """Each column's share of ``margin`` against the average training row, and the base:
+        ``base + values.sum(axis=1) == margin(X)``; a category's one-hot columns add up."""
+        _fitted(self, "logistic")
+        coef = self.model_.coef_[0]
+        parts = (self._x(X) - self.centre_) * coef
+        widths = [1] * len(self.numeric_) + [len(self.levels_[c]) + 2 for c in self.categorical_]
+        ends = np.cumsum(widths)
+        values = (
+            np.column_stack(
+                [
+                    parts[:, end - width : end].sum(axis=1)
+                    for width, end in zip(widths, ends, strict=True)
+                ]
+            )
+            if widths
+            else np.zeros((len(X), 0))
+        )
+        return values, float(self.model_.intercept_[0] + coef @ self.centre_)
+
+    def to_state(self) -> dict[str, Any]:
+        """Plain JSON types, for model bundles."""
+        _fitted(self, "logistic")
+        return {
+            "max_levels": self.max_levels,
+            "C": self.C,
+            "numeric": list(self.numeric_),
+            "categorical": list(self.categorical_),
+            "median": [float(v) for v in self.median_],
+            "levels": {c: list(v) for c, v in self.levels_.items()},
+            "mean": [float(v) for v in self.mean_],
+            "scale": [float(v) for v in self.scale_],
+            "coef": [float(v) for v in self.model_.coef_[0]],
+            "intercept": float(self.model_.intercept_[0]),
+            "centre": [float(v) for v in self.centre_],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TableLogisticBaseline:
+        model = cls(int(state["max_levels"]), float(state["C"]))
+        model.numeric_ = list(state["numeric"])
+        model.categorical_ = list(state["categorical"])
+        model.median_ = np.asarray(state["median"], dtype=np.float64)
+        model.levels_ = {c: [str(v) for v in levels] for c, levels in state["levels"].items()}
+        model.mean_ = np.asarray(state["mean"], dtype=np.float64)
+        model.scale_ = np.asarray(state["scale"], dtype=np.float64)
+        model.centre_ = np.asarray(state["centre"], dtype=np.float64)
+        width = len(model.numeric_) + sum(len(v) + 2 for v in model.levels_.values())
+        coef = np.asarray(state["coef"], dtype=np.float64)
+        if coef.shape != (width,) or model.centre_.shape != (width,):
+            raise ValueError("the logistic part's coefficients do not fit its columns")
+        model.model_ = LogisticRegression(model.C)
+        model.model_.coef_ = coef.reshape(1, width)
+        model.model_.intercept_ = np.array([float(state["intercept"])])
+        model.model_.classes_ = np.array([0, 1])
+        return model

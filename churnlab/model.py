@@ -36,6 +36,7 @@ import polars as pl
 
 from churnlab._threads import beside
 from churnlab._xgb import xgb
+from churnlab.baselines import TableLogisticBaseline
 from churnlab.config import TrainingConfig
 from churnlab.errors import DataError, ModelError
 from churnlab.features import RFM_FEATURES
@@ -88,6 +89,9 @@ _EPS = 1e-12
 
 PRIOR_PARAM = "linear_prior"
 """Key in the parameter dict: whether the trees boost from the linear RFM prior (tuned)."""
+LINEAR_BLEND_PARAM = "linear_blend"
+"""Key in a customer table model's parameters: the weight of the logistic regression's logit
+beside the trees (``ChurnModel.with_linear``); not an XGBoost parameter."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -139,7 +143,13 @@ def platt(z: np.ndarray, y: np.ndarray, max_iter: int = 100) -> tuple[float, flo
         return 1.0, 0.0
     # Platt's targets keep a and b finite on separable data.
     t = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+    def objective(a: float, b: float) -> float:
+        u = a * z + b
+        return float(np.sum(np.logaddexp(0.0, u) - t * u))
+
     a, b = 1.0, 0.0
+    current = objective(a, b)
     for _ in range(max_iter):
         p = _sigmoid(a * z + b)
         w = p * (1 - p) + 1e-12
@@ -153,9 +163,16 @@ def platt(z: np.ndarray, y: np.ndarray, max_iter: int = 100) -> tuple[float, flo
             break
         d_a = (h_bb * g_a - h_ab * g_b) / det
         d_b = (h_aa * g_b - h_ab * g_a) / det
-        a -= d_a
-        b -= d_b
-        if abs(d_a) < 1e-9 and abs(d_b) < 1e-9:
+        # halve the step until the loss does not rise: a full Newton step from (1, 0) can
+        # overshoot without bound when the margins sit far from the churn level
+        scale = 1.0
+        while scale > 1e-6:
+            value = objective(a - scale * d_a, b - scale * d_b)
+            if value <= current + 1e-12 * abs(current):
+                break
+            scale /= 2
+        a, b, current = a - scale * d_a, b - scale * d_b, value
+        if abs(scale * d_a) < 1e-9 and abs(scale * d_b) < 1e-9:
             break
     if not (math.isfinite(a) and math.isfinite(b)) or a <= 0:
         # A non-increasing mapping would reverse the ranking: keep the ranking, fix the level.
@@ -222,7 +239,7 @@ def _xgb_params(
         "verbosity": 0,
     }
     for key, value in params.items():
-        if key != PRIOR_PARAM:
+        if key not in (PRIOR_PARAM, LINEAR_BLEND_PARAM):
             out[key] = value
     out["max_depth"] = int(out.get("max_depth", 4))
     return out
@@ -518,6 +535,9 @@ class ChurnModel:
 
     prior_: LinearPrior | None = None
     """The linear prior the trees boost from (None: trees alone)."""
+    linear_: TableLogisticBaseline | None = None
+    """A customer table's logistic regression, blended with the trees (``with_linear``)."""
+    linear_weight_: float = 0.0
 
     def __init__(self, config: TrainingConfig | None = None) -> None:
         self.config = config
@@ -591,12 +611,35 @@ class ChurnModel:
         self.scale_pos_weight_ = float(spw)
         self.calibration_ = {"a": 1.0, "b": -math.log(spw)}
         self.prior_ = prior
+        self.linear_, self.linear_weight_ = None, 0.0
         self._encoder = encoder
         if X_valid is not None and y_valid is not None and len(np.unique(y_valid)) == 2:
             self.calibrate(X_valid, y_valid)
         if progress:
             progress(1.0, Message("progress.fitted"))
         return self
+
+    def with_linear(self, linear: TableLogisticBaseline | None, weight: float) -> ChurnModel:
+        """Blend a fitted logistic regression into the margin: trees + ``weight`` x its logit.
+
+        Cross-validation on customer tables chooses the weight (``table_tuning``): a few
+        thousand customers hold linear effects that trees alone approximate in steps.
+        Calibrate afterwards: the margin's scale changes.
+        """
+        self._check_fitted()
+        if linear is None or weight <= 0.0:
+            self.linear_, self.linear_weight_ = None, 0.0
+            return self
+        unknown = [c for c in linear.columns if c not in self.feature_names_]
+        if unknown:
+            raise ModelError("error.model.bad_state", error=f"unknown columns {unknown}")
+        self.linear_, self.linear_weight_ = linear, float(weight)
+        return self
+
+    def _linear_margin(self, X: pl.DataFrame) -> np.ndarray | float:
+        if self.linear_ is None:
+            return 0.0
+        return self.linear_weight_ * self.linear_.margin(X)
 
     def calibrate(self, X: pl.DataFrame, y: np.ndarray) -> ChurnModel:
         """Fit Platt scaling on held-out rows (on the prior-corrected margin)."""
@@ -617,7 +660,8 @@ class ChurnModel:
             raise ModelError("error.model.not_trained", hint="error.model.not_trained.hint")
 
     def predict_margin(self, X: pl.DataFrame) -> np.ndarray:
-        """Raw margin: linear prior plus trees (log-odds under the training weights)."""
+        """Raw margin: linear prior plus trees plus any blended logistic regression
+        (log-odds under the training weights)."""
         self._check_fitted()
         if len(X) == 0:
             return np.zeros(0)
@@ -630,7 +674,7 @@ class ChurnModel:
             missing=np.nan,
             base_margin=_prior_margin(self.prior_, X),
         )
-        return np.asarray(out, dtype=np.float64)
+        return np.asarray(out, dtype=np.float64) + self._linear_margin(X)
 
     def corrected_margin(self, X: pl.DataFrame) -> np.ndarray:
         """Margin with the class-weighting shift removed (log-odds of the true prior)."""
@@ -705,6 +749,11 @@ class ChurnModel:
             for j, name in enumerate(prior.features):
                 values[:, self.feature_names_.index(name)] += linear[:, j]
             base_margin += prior.intercept + float(coef @ centres)
+        if self.linear_ is not None:
+            shares, base = self.linear_.contributions(X)
+            for j, name in enumerate(self.linear_.columns):
+                values[:, self.feature_names_.index(name)] += self.linear_weight_ * shares[:, j]
+            base_margin += self.linear_weight_ * base
         return a * values, a * base_margin + b
 
     # -- state for bundles -----------------------------------------------------------
@@ -723,6 +772,9 @@ class ChurnModel:
             "best_iteration": int(self.best_iteration_),
             "scale_pos_weight": float(self.scale_pos_weight_),
             "linear_prior": None if self.prior_ is None else self.prior_.to_state(),
+            "table_linear": None
+            if self.linear_ is None
+            else {"weight": self.linear_weight_, "model": self.linear_.to_state()},
             "xgboost_version": xgb.__version__,
         }
 
@@ -746,6 +798,14 @@ class ChurnModel:
                 model.feature_names_
             ):
                 raise ValueError("the linear prior uses features the model does not list")
+            blend = state.get("table_linear")
+            model.linear_ = None
+            model.linear_weight_ = 0.0
+            if blend is not None:
+                model.linear_ = TableLogisticBaseline.from_state(blend["model"])
+                model.linear_weight_ = float(blend["weight"])
+                if not set(model.linear_.columns) <= set(model.feature_names_):
+                    raise ValueError("the logistic part uses features the model does not list")
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError("error.model.bad_state", error=str(exc)) from exc
         model._encoder = _Encoder(model.feature_names_, model.categories_)

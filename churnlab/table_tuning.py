@@ -8,6 +8,19 @@ development rows. The candidates always include what a data scientist would try 
 churnlab's defaults, then seeded random draws over depth 2-8 with stronger regularisation
 on small tables, then perturbations of the best. The chosen settings are therefore at least
 as good in cross-validation as the plain XGBoost peers.
+
+Every candidate is judged as it will be delivered, Platt-scaled: raw margins of a sharp
+ranker (XGBoost's defaults at learning rate 0.3) are overconfident, and their raw log loss
+hid how well they rank.
+
+Last, the chosen trees are blended with a logistic regression on the same columns, its
+logit counting as much as the calibrated trees' (the two averaged), unless out of fold the
+blend ranks customers worse than the trees alone. A few thousand customers hold smooth
+effects (a charge that rises with tenure) that trees approximate in steps; the weight is
+fixed, not fitted on the same out-of-fold predictions that chose the trees, which flatter
+the chosen trees and gave the regression too little weight. On both public telecom tables
+the blend ranked held-out customers better than the trees alone, the plain XGBoost peers
+and the regression, in every one of six splits (README).
 """
 
 from __future__ import annotations
@@ -15,13 +28,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
 
 from churnlab._xgb import xgb
+from churnlab.baselines import TableLogisticBaseline
 from churnlab.config import TrainingConfig
+from churnlab.errors import ChurnlabError
 from churnlab.i18n import Message
 from churnlab.model import (
     DEFAULT_PARAMS,
@@ -52,6 +67,23 @@ PLAIN_PARAMS: dict[str, float | int] = {
     "gamma": 0.0,
 }
 """XGBoost's defaults (``max_depth`` set per peer)."""
+BLEND_AUC_TOLERANCE = 0.001
+"""The blend with the logistic regression is kept unless it ranks worse out of fold than the
+trees alone by more than this ROC AUC (ties within it go to the blend, which measured better
+on held-out rows of both public telecom tables: README)."""
+
+
+class Tuned(NamedTuple):
+    """What the search chose, for the refits."""
+
+    params: dict[str, Any]
+    trees: int
+    """Trees of a fit on K-1 folds (``cv_scale`` for a refit on all)."""
+    trials: list[dict[str, Any]]
+    slope: float
+    """Platt slope of the chosen margin (with the blend, if any) out of fold."""
+    linear_weight: float
+    """Weight of the logistic regression's logit beside the trees (0: trees alone)."""
 
 
 def plain_candidates() -> list[tuple[str, dict[str, Any], int | None]]:
@@ -142,8 +174,8 @@ def tune_cv(
     config: TrainingConfig,
     progress: Progress | None = None,
     folds: int = FOLDS,
-) -> tuple[dict[str, Any], int, list[dict[str, Any]], float]:
-    """Cross-validated search; returns (params, trees, trials, Platt slope of the chosen).
+) -> Tuned:
+    """Cross-validated search, then the blend with a logistic regression (module docstring).
 
     Trials stop at ``config.max_trials`` + the plain peers, at the time budget, or after
     ``2 * config.tuning_patience`` draws in a row without a gain beyond the tolerance.
@@ -155,6 +187,7 @@ def tune_cv(
     encoder = _Encoder.learn(X, list(categorical))
     spw = _scale_pos_weight(y)  # as the refit will weigh the classes
     matrices = []
+    oof: dict[int, np.ndarray] = {}  # out-of-fold margins of every trial
     for k in range(folds):
         inside, outside = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         matrices.append(
@@ -185,7 +218,10 @@ def tune_cv(
             params = _draw(rng, len(y)) if coarse or best is None else _near(best["params"], rng)
         t0 = time.perf_counter()
         margins, used = _cross_validate(matrices, y, params, trees, config, spw)
-        p = 1.0 / (1.0 + np.exp(-margins))
+        # judged as delivered: Platt-scaled (a sharp ranker's raw margins are overconfident)
+        a, b = platt(margins, y)
+        p = 1.0 / (1.0 + np.exp(-(a * margins + b)))
+        oof[i] = margins
         trial = {
             "trial": i,
             "candidate": name,
@@ -195,7 +231,7 @@ def tune_cv(
             "folds": folds,
             "valid_logloss": log_loss(y, p),
             "valid_auc": auc(y, p),
-            "platt_slope": platt(margins, y)[0],
+            "platt_slope": a,
             "seconds": round(time.perf_counter() - t0, 3),
         }
         trials.append(trial)
@@ -212,7 +248,44 @@ def tune_cv(
     chosen = _simplest(trials)
     for trial in trials:
         trial["chosen"] = trial is chosen
-    return dict(chosen["params"]), int(chosen["n_trees"]), trials, float(chosen["platt_slope"])
+    slope, weight = float(chosen["platt_slope"]), 0.0
+    blended = _blend(X, y, categorical, fold, oof[int(chosen["trial"])])
+    if blended is not None:
+        slope, weight = blended
+    chosen["linear_weight"] = weight
+    return Tuned(dict(chosen["params"]), int(chosen["n_trees"]), trials, slope, weight)
+
+
+def _linear_out_of_fold(
+    X: pl.DataFrame, y: np.ndarray, categorical: list[str], fold: np.ndarray
+) -> np.ndarray | None:
+    """The logistic regression's out-of-fold logits; None when it cannot be fitted."""
+    margins = np.zeros(len(y), dtype=np.float64)
+    for k in np.unique(fold):
+        inside, outside = fold != k, fold == k
+        try:
+            linear = TableLogisticBaseline().fit(X.filter(inside), y[inside], categorical)
+        except ChurnlabError:  # no usable column, or one class in a fold
+            return None
+        margins[outside] = linear.margin(X.filter(outside))
+    return margins
+
+
+def _blend(
+    X: pl.DataFrame, y: np.ndarray, categorical: list[str], fold: np.ndarray, trees: np.ndarray
+) -> tuple[float, float] | None:
+    """(Platt slope, weight of the logistic logit) of the blend in which the regression's
+    logit counts as much as the calibrated trees'; None when, out of fold, it would rank
+    customers worse than the trees alone (by more than ``BLEND_AUC_TOLERANCE``)."""
+    linear = _linear_out_of_fold(X, y, categorical, fold)
+    slope = platt(trees, y)[0]
+    if linear is None or slope <= 0:
+        return None
+    weight = 1.0 / slope
+    blended = trees + weight * linear
+    if auc(y, blended) < auc(y, trees) - BLEND_AUC_TOLERANCE:
+        return None
+    return platt(blended, y)[0], weight
 
 
 def _simplest(trials: list[dict[str, Any]]) -> dict[str, Any]:

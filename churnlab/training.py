@@ -20,10 +20,11 @@ Event logs (``feature_set.plan`` is set):
    model's prior-corrected margin.
 
 Labelled customer tables (``plan`` is None): a stratified, seeded 20 % hold-out gives
-the reported estimate; inside the other 80 % a stratified 20 % validation split drives
-tuning, early stopping and calibration, then the model is refit on the 80 % as in step 3;
-``TableLogisticBaseline`` is scored on the same hold-out; the final model is refit on
-everything and calibrated as in step 5.
+the reported estimate; inside the other 80 % stratified 5-fold cross-validation chooses
+the settings, the Platt slope and the weight of a logistic regression blended with the
+trees (``table_tuning``), then the model is refit on the 80 % as in step 3;
+``TableLogisticBaseline`` and plain XGBoost peers are scored on the same hold-out; the
+final model is refit on everything and calibrated as in step 5.
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ from churnlab.errors import DataError
 from churnlab.evaluation import evaluate
 from churnlab.features import fitting_sample
 from churnlab.i18n import Message
-from churnlab.model import NTHREAD, SIDE_BY_SIDE_THREADS, ChurnModel, platt, tune
+from churnlab.model import (
+    LINEAR_BLEND_PARAM,
+    NTHREAD,
+    SIDE_BY_SIDE_THREADS,
+    ChurnModel,
+    platt,
+    tune,
+)
 from churnlab.table_tuning import PlainXGBoostBaseline, cv_scale, tune_cv
 
 logger = logging.getLogger(__name__)
@@ -517,16 +525,20 @@ def _table(
     names = list(feature_set.feature_names)
     categorical = list(feature_set.categorical)
     # Cross-validated on the development rows (see table_tuning); the refit uses them all.
-    params, cv_trees, trials, slope = tune_cv(
+    tuned = tune_cv(
         dev_frame.select(names), y_dev, categorical, config, _sub_progress(progress, 0.1, 0.6)
     )
-    tuned_trees = cv_scale(cv_trees, int(trials[0]["folds"]))
+    params, trials, slope = tuned.params, tuned.trials, tuned.slope
+    if tuned.linear_weight > 0:
+        params = {**params, LINEAR_BLEND_PARAM: tuned.linear_weight}
+    tuned_trees = cv_scale(tuned.trees, int(trials[0]["folds"]))
     rows_tuned = dev_frame.height
-    held_model = _refit(feature_set, dev_frame, params, tuned_trees, (slope, 0.0), config)
-    held_model = _match_level(held_model, slope, dev_frame.select(names), y_dev)
-
-    _report(progress, 0.7, "progress.baseline")
+    # the logistic peer, fitted on the development rows, is also the model's linear part
+    _report(progress, 0.6, "progress.baseline")
     baseline = TableLogisticBaseline().fit(dev_frame.select(names), y_dev, categorical=categorical)
+    held_model = _refit(feature_set, dev_frame, params, tuned_trees, (slope, 0.0), config)
+    held_model.with_linear(baseline, tuned.linear_weight)
+    held_model = _match_level(held_model, slope, dev_frame.select(names), y_dev)
     peers = {
         f"xgboost_depth{depth}": PlainXGBoostBaseline(depth, config.seed).fit(
             dev_frame.select(names), y_dev, categorical
@@ -551,6 +563,9 @@ def _table(
     stats: list[dict[str, Any]] = []  # a customer table has no cut-offs
     _report(progress, 0.85, "progress.refitting_customers")
     final = _final_fit(feature_set, frame, params, tuned_trees, rows_tuned, config)
+    if tuned.linear_weight > 0:
+        linear = TableLogisticBaseline().fit(frame.select(names), y_all, categorical=categorical)
+        final.with_linear(linear, tuned.linear_weight)
     final = _calibrate_final(final, held_margin, test_frame, frame)
     return final, metrics, predictions, params, final.n_trees_, trials, stats
 

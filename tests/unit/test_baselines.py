@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import polars as pl
 import pytest
@@ -114,3 +116,28 @@ def test_table_baseline_detects_string_columns_itself() -> None:
     assert model.categorical_ == ["tier"]
     with pytest.raises(DataError, match="tier"):
         model.predict_proba(X.drop("tier"))
+
+
+def test_table_baseline_contributions_add_up_to_its_margin() -> None:
+    X, y = table(600, 11)
+    model = TableLogisticBaseline(max_levels=2).fit(X, y, categorical=["tier"])
+    values, base = model.contributions(X)
+    assert values.shape == (len(X), 2) and model.columns == ["tenure", "tier"]
+    assert np.allclose(base + values.sum(axis=1), model.margin(X))
+    # the margin is the probability's logit
+    p = model.predict_proba(X)
+    assert np.allclose(model.margin(X), np.log(p / (1 - p)))
+    # against the average training row: each column's shares average to about zero
+    assert np.allclose(values.mean(axis=0), 0.0, atol=1e-9)
+
+
+def test_table_baseline_state_round_trip() -> None:
+    X, y = table(500, 12)
+    model = TableLogisticBaseline(max_levels=3).fit(X, y, categorical=["tier"])
+    state = json.loads(json.dumps(model.to_state()))
+    again = TableLogisticBaseline.from_state(state)
+    assert np.array_equal(again.margin(X), model.margin(X))
+    assert np.array_equal(again.contributions(X)[0], model.contributions(X)[0])
+    state["coef"] = state["coef"][:-1]
+    with pytest.raises(ValueError):
+        TableLogisticBaseline.from_state(state)

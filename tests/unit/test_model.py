@@ -197,6 +197,16 @@ def test_platt_recovers_known_mapping() -> None:
     assert platt(z, np.zeros_like(y)) == (1.0, 0.0)
 
 
+@pytest.mark.parametrize(("centre", "spread"), [(-6.0, 2.5), (-4.0, 3.0), (-5.0, 2.0), (5.0, 2.0)])
+def test_platt_converges_from_margins_far_from_the_level(centre: float, spread: float) -> None:
+    # a full Newton step from (1, 0) overshot without bound here (slopes of 1e10 and more)
+    rng = np.random.default_rng(5)
+    z = rng.normal(centre, spread, 20000)
+    y = (rng.random(20000) < 1 / (1 + np.exp(-(0.7 * z + 1.1)))).astype(int)
+    a, b = platt(z, y)
+    assert a == pytest.approx(0.7, abs=0.06) and b == pytest.approx(1.1, abs=0.25)
+
+
 def test_auc_and_log_loss_helpers_match_sklearn() -> None:
     from sklearn.metrics import log_loss as sk_log_loss
     from sklearn.metrics import roc_auc_score
