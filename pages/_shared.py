@@ -488,17 +488,22 @@ def sidebar() -> None:
             names = ", ".join(escape(u.name) for u in st.session_state[UPLOADS])
             st.caption(tr("sidebar.data_files", names=names))
         definition: ChurnDefinition = st.session_state[DEFINITION]
-        st.caption(
-            tr(
-                "sidebar.definition",
-                horizon=definition.horizon_days,
-                activity=activity_words(definition.activity),
-                lookback=definition.lookback_days,
-            )
-        )
         model = st.session_state.get(USER_MODEL)
+        table = model is not None and model.mode == "table"
+        if table:  # the label column says who churned; no horizon, no look-back
+            st.caption(tr("sidebar.definition_table"))
+        else:
+            st.caption(
+                tr(
+                    "sidebar.definition",
+                    horizon=definition.horizon_days,
+                    activity=activity_words(definition.activity),
+                    lookback=definition.lookback_days,
+                )
+            )
         if model is not None:
-            st.caption(tr("sidebar.model_user", auc=model.metrics["model"]["roc_auc"]))
+            key = "sidebar.model_user_table" if table else "sidebar.model_user"
+            st.caption(tr(key, auc=model.metrics["model"]["roc_auc"]))
         elif using_sample():
             st.caption(tr("sidebar.model_sample"))
         else:

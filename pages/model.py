@@ -128,7 +128,9 @@ with guarded():
 with guarded():
     model = current_model()
     if model is not None:
-        st.subheader(tr("model.against_baselines"))
+        st.subheader(
+            tr("model.against_baselines" if model.mode == "events" else "model.against_peers")
+        )
         rows = []
         for name, metrics in model.metrics.items():
             rows.append(
@@ -153,6 +155,9 @@ with guarded():
         for warning in model.warnings:
             st.warning(escape(warning.text(lang())), icon="⚠️")
         with st.expander(tr("model.details")):
+            blend = (model.document.get("params") or {}).get("linear_blend")
+            if blend:
+                st.caption(tr("model.blended", weight=f"{blend:.2f}"))
             st.json(
                 {"params": model.document.get("params"), "trees": model.document.get("n_trees")}
             )

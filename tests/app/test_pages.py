@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.app.conftest import PAGES, assert_clean, new_app, open_page
+from tests.app.conftest import PAGES, ROOT, assert_clean, new_app, open_page
 
 
 def chart_count(at) -> int:
@@ -264,3 +265,23 @@ def test_the_list_writes_reasons_for_the_rows_a_filter_shows(monkeypatch) -> Non
     assert all(got.values())
     assert got == {c: expected[c] for c in got}
     st.cache_data.clear()
+
+
+def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
+    """IBM's telecom churn export (tests/data/real_tables): a table, not an event log."""
+    data = ROOT / "tests" / "data" / "real_tables" / "telco_churn.csv.gz"
+    open_page(app, "data")
+    app.file_uploader[0].set_value(("telco.csv", gzip.decompress(data.read_bytes()), "text/csv"))
+    app.run()
+    next(b for b in app.button if b.label == "Use these files").click().run()
+    assert_clean(app)
+    open_page(app, "model")
+    next(b for b in app.button if b.label == "Train the model").click().run()
+    assert_clean(app)
+    model = app.session_state["user_model"]
+    assert model.mode == "table" and model.document["params"]["linear_blend"] > 0
+    assert next(s.value for s in app.subheader).endswith("on held-out customers")
+    captions = " ".join(c.value for c in app.caption)
+    assert "averages its trees with the logistic regression" in captions
+    assert "as the label column of your customer table says" in captions
+    assert "out-of-time" not in captions
