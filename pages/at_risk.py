@@ -42,7 +42,10 @@ if model is not None:
         scores = current_scores()
         frame = scores.frame
         as_of = scores.as_of.isoformat() if scores.as_of else "—"
-        st.caption(tr("atrisk.intro", as_of=as_of, n=f"{frame.height:,}"))
+        if scores.as_of:
+            st.caption(tr("atrisk.intro", as_of=as_of, n=f"{frame.height:,}"))
+        else:  # a customer table: no date to score as of
+            st.caption(tr("atrisk.intro_table", n=f"{frame.height:,}"))
 
         # ------------------------------------------------------------ campaign planner
         plan = None

@@ -219,6 +219,7 @@ EN = {
     # at risk
     "atrisk.title": "At-risk customers",
     "atrisk.intro": "{n} customers scored as of {as_of}, highest risk first.",
+    "atrisk.intro_table": "{n} customers of your table scored, highest risk first.",
     "atrisk.reasons_top": "Reasons are shown for the first {n} customers of this view, and a download carries them for up to {exported} rows (written when you download). Look up anyone else on the Explanations page: their reasons are computed on the spot.",
     "atrisk.filters": "Filters",
     "atrisk.bands": "Risk bands",
@@ -480,6 +481,7 @@ ZH = {
     "explain.high_share": "高风险占比",
     "atrisk.title": "流失风险客户",
     "atrisk.intro": "截至 {as_of} 共评分 {n} 位客户，按风险从高到低排列。",
+    "atrisk.intro_table": "已为您客户表中的 {n} 位客户评分，按风险从高到低排列。",
     "atrisk.reasons_top": "当前视图的前 {n} 位客户显示原因；下载的文件最多为 {exported} 行写出原因（在下载时计算）。其他客户可在“原因解释”页面查询，原因会即时计算。",
     "atrisk.filters": "筛选",
     "atrisk.bands": "风险等级",

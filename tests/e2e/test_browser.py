@@ -95,6 +95,14 @@ def screenshot(page: Any, name: str) -> None:
     page.set_viewport_size(viewport)
 
 
+def train_model(page: Any) -> None:
+    """Press "Train the model" and wait until it is trained or an error shows."""
+    page.get_by_role("button", name="Train the model").click()
+    done = page.get_by_text("Model trained").or_(page.locator(ERROR_ALERT))
+    done.first.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
+    wait_for_app(page)
+
+
 def upload(page: Any, files: list[Path]) -> None:
     """Put files into the Data page's uploader and press "Use these files"."""
     page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(
@@ -130,10 +138,7 @@ def test_upload_train_and_download_the_list(app: AppPage, tmp_path: Path) -> Non
     screenshot(page, "data_uploaded")
 
     go_to(page, "Model")
-    page.get_by_role("button", name="Train the model").click()
-    done = page.get_by_text("Model trained").or_(page.locator(ERROR_ALERT))
-    done.first.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
-    wait_for_app(page)
+    train_model(page)
     screenshot(page, "model_trained")
     assert_no_exception(page, "Model after training")
     assert page.get_by_text("Model trained").first.is_visible()
