@@ -19,6 +19,9 @@ Why these choices:
   features exist, a weighted logistic regression on their standardised ``log1p`` is
   fitted first and its logit is passed to XGBoost as ``base_margin`` everywhere; the
   trees learn the residual. The booster margin (``predict_margin``) includes it.
+* Customer tables: a logistic regression on the table's columns may be blended in
+  (``with_linear``, chosen by ``table_tuning``): the margin adds ``weight`` times its logit,
+  and each column's SHAP value adds the regression's share of that column.
 """
 
 from __future__ import annotations
