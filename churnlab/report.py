@@ -51,6 +51,10 @@ class ReportFacts:
     revenue_kept: float
     net_gain: float
     currency: str
+    table: bool = False
+    """A labelled customer table: no horizon, no scoring date, validated on held-out customers."""
+    has_spend: bool = True
+    """The data hold spend, so the value at risk means something."""
 
 
 def _short_money(value: float, currency: str, lang: str) -> str:
@@ -96,6 +100,8 @@ def report_facts(
         revenue_kept=float(summary.get("revenue_kept", 0.0)),
         net_gain=float(summary.get("net_gain", 0.0)),
         currency=plan.config.currency if plan is not None else "¥",
+        table=trained.mode == "table",
+        has_spend="monetary" in frame.columns,
     )
 
 
@@ -103,9 +109,10 @@ def executive_summary(facts: ReportFacts, lang: str = "en") -> list[str]:
     """The narrative, one paragraph per item, in plain words."""
     t = i18n.t
     money = lambda v: _short_money(v, facts.currency, lang)  # noqa: E731
+    risk = "report.summary.risk" if facts.has_spend else "report.summary.risk_no_spend"
     paragraphs = [
         t(
-            "report.summary.risk",
+            "report.summary.risk_table" if facts.table else risk,
             lang,
             customers=f"{facts.customers:,}",
             churners=f"{facts.expected_churners:,.0f}",
@@ -124,7 +131,7 @@ def executive_summary(facts: ReportFacts, lang: str = "en") -> list[str]:
             "report.summary.quality_better"
             if facts.model_auc > facts.best_baseline_auc
             else "report.summary.quality_worse"
-        )
+        ) + ("_table" if facts.table else "")
         paragraphs.append(
             t(key, lang, auc=f"{facts.model_auc:.3f}", baseline=f"{facts.best_baseline_auc:.3f}")
         )
@@ -235,15 +242,17 @@ def render_report_html(
     facts = report_facts(trained, scored, plan, lang)
     esc = html.escape
     money = lambda v: _short_money(v, facts.currency, lang)  # noqa: E731
+    table = "_table" if facts.table else ""
     kpis = [
-        (f"{facts.customers:,}", t("report.kpi.customers", lang)),
+        (f"{facts.customers:,}", t("report.kpi.customers" + table, lang)),
         (
             f"{facts.expected_churners:,.0f}",
-            t("report.kpi.churners", lang, horizon=facts.horizon_days),
+            t("report.kpi.churners" + table, lang, horizon=facts.horizon_days),
         ),
         (f"{facts.high_risk:,}", t("report.kpi.high_risk", lang)),
-        (money(facts.value_at_risk), t("report.kpi.value_at_risk", lang)),
     ]
+    if facts.has_spend:
+        kpis.append((money(facts.value_at_risk), t("report.kpi.value_at_risk", lang)))
     if facts.campaign_n:
         kpis.append((money(facts.net_gain), t("report.kpi.net_gain", lang)))
     as_of = scored.as_of.isoformat() if scored.as_of else "—"
@@ -258,7 +267,7 @@ def render_report_html(
         '<p class="meta">'
         + esc(
             t(
-                "report.meta",
+                "report.meta" + table,
                 lang,
                 source=str(trained.document.get("source", "")),
                 as_of=as_of,
@@ -297,7 +306,7 @@ def render_report_html(
         from churnlab.results_report import results_section_html
 
         parts.append(results_section_html(results, lang))
-    parts.append(f'<p class="meta">{esc(t("report.footer", lang))}</p>')
+    parts.append(f'<p class="meta">{esc(t("report.footer" + table, lang))}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -21,7 +21,7 @@ st.title(tr("performance.title"))
 model = need_model()
 if model is not None:
     with guarded():
-        st.caption(tr("performance.intro"))
+        st.caption(tr("performance.intro" if model.mode == "events" else "performance.intro_table"))
         metrics = model.metrics
         tabs = st.tabs(
             [

@@ -166,6 +166,7 @@ EN = {
     # performance
     "performance.title": "How well the model works",
     "performance.intro": "All numbers come from a snapshot the model never saw while training (out of time), beside the simple baselines it must beat.",
+    "performance.intro_table": "All numbers come from customers held out of training (a fifth of the table, the same share of churners), beside the simple peers it must beat.",
     "performance.tab.roc": "ROC",
     "performance.tab.pr": "Precision-recall",
     "performance.tab.gains": "Gains & lift",
@@ -430,6 +431,7 @@ ZH = {
     "model.none_yet": "这些文件还没有模型。请在“模型”页训练。",
     "performance.title": "模型效果如何",
     "performance.intro": "所有数字都来自模型训练时从未见过的快照（跨时间验证），并与它必须胜过的简单基准对比。",
+    "performance.intro_table": "所有数字都来自训练时留出的客户（客户表的五分之一，流失比例相同），并与它必须胜过的简单对照模型对比。",
     "performance.tab.roc": "ROC",
     "performance.tab.pr": "精确率-召回率",
     "performance.tab.gains": "累积增益与提升度",

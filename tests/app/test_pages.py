@@ -285,3 +285,6 @@ def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
     assert "averages its trees with the logistic regression" in captions
     assert "as the label column of your customer table says" in captions
     assert "out-of-time" not in captions
+    open_page(app, "performance")
+    assert_clean(app)
+    assert app.caption[0].value.startswith("All numbers come from customers held out of training")

@@ -46,3 +46,25 @@ def test_the_model_beats_every_peer_on_a_real_table(
         assert metrics["model"]["roc_auc"] > metrics[peer]["roc_auc"], peer
         assert metrics["model"]["log_loss"] < metrics[peer]["log_loss"], peer
     assert trained.result.params["linear_blend"] > 0
+
+
+def test_the_report_of_a_table_model_speaks_of_held_out_customers(tmp_path: Path) -> None:
+    """No scoring date, no horizon, no spend in a telecom table: the report says none of them."""
+    import re
+
+    from churnlab.pipeline import score
+    from churnlab.report import render_report_html
+
+    shop = combine([load_table(_unpacked("telco_churn.csv.gz", tmp_path))])
+    trained = train(shop, Settings(training=TrainingConfig(max_trials=2)))
+    text = re.sub(
+        r"<script.*?</script>|<[^>]+>",
+        " ",
+        render_report_html(trained, score(trained, shop)),
+        flags=re.S,
+    )
+    assert "customers held out from training" in text
+    assert "validated on held-out customers" in text
+    assert "Of the 7,043 customers in the table" in text
+    for wrong in ("as of", "in the next 90 days", "spend at risk", "past period", "out of time"):
+        assert wrong not in text, wrong
