@@ -168,7 +168,8 @@ def report_figures(
             )
         )
     figures.append((t("report.section.quality", lang), roc_figure(trained.metrics, lang=lang)))
-    figures.append((t("report.section.lift", lang), lift_figure(trained.metrics, lang=lang)))
+    lift = "report.section.lift" + ("_table" if trained.mode == "table" else "")
+    figures.append((t(lift, lang), lift_figure(trained.metrics, lang=lang)))
     importance = global_importance(scored.shap_values, scored.feature_names)
     names = importance.get_column("feature").to_list()
     labels = [describe(n).text(lang) for n in names]

@@ -302,7 +302,8 @@ def train_with_progress(
     """Train on the current data with visible progress; keep the old model if it fails."""
     training = training or QUICK_TRAINING
     failure: Exception | None = None
-    with st.status(tr("model.training"), expanded=True) as status:
+    label = tr("model.training" if shop.events is not None else "model.training_table")
+    with st.status(label, expanded=True) as status:
         bar = st.progress(0.0)
 
         def progress(fraction: float, step: i18n.Message) -> None:

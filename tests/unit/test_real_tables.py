@@ -65,6 +65,7 @@ def test_the_report_of_a_table_model_speaks_of_held_out_customers(tmp_path: Path
     )
     assert "customers held out from training" in text
     assert "validated on held-out customers" in text
+    assert "Lift against simple peers" in text
     assert "Of the 7,043 customers in the table" in text
     for wrong in ("as of", "in the next 90 days", "spend at risk", "past period", "out of time"):
         assert wrong not in text, wrong
