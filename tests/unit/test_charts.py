@@ -343,3 +343,16 @@ def test_renders_png(metrics_by_name: dict, tmp_path) -> None:  # pragma: no cov
     out = tmp_path / "roc.png"
     charts.roc_figure(metrics_by_name).write_image(out)
     assert out.stat().st_size > 1000
+
+
+def test_every_peer_of_a_table_model_has_a_readable_name(metrics_by_name: dict) -> None:
+    peers = {
+        k: metrics_by_name["recency"] for k in ("logistic", "xgboost_depth3", "xgboost_depth6")
+    }
+    for lang, names in (
+        ("en", {"Logistic regression", "Plain XGBoost, depth 3", "Plain XGBoost, depth 6"}),
+        ("zh", {"逻辑回归", "默认 XGBoost（深度 3）", "默认 XGBoost（深度 6）"}),
+    ):
+        fig = charts.roc_figure({**peers, "model": metrics_by_name["model"]}, lang=lang)
+        shown = {trace.name.split(" (AUC")[0].split("(AUC")[0] for trace in fig.data}
+        assert names <= shown, shown
