@@ -109,9 +109,7 @@ class RfmLogisticBaseline:
         self.mean_ = raw.mean(axis=0)
         std = raw.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
-        x = self._x(X)
-        self.model_ = LogisticRegression(self.C).fit(x, y)
-        self.centre_ = x.mean(axis=0)
+        self.model_ = LogisticRegression(self.C).fit(self._x(X), y)
         return self
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
@@ -264,7 +262,7 @@ class TableLogisticBaseline:
         _fitted(self, "logistic")
         coef = self.model_.coef_[0]
         parts = (self._x(X) - self.centre_) * coef
-        widths = [1] * len(self.numeric_) + [len(self.levels_[c]) + 2 for c in self.categorical_]
+        widths = self._widths()
         ends = np.cumsum(widths)
         values = (
             np.column_stack(
@@ -277,6 +275,11 @@ class TableLogisticBaseline:
             else np.zeros((len(X), 0))
         )
         return values, float(self.model_.intercept_[0] + coef @ self.centre_)
+
+    def _widths(self) -> list[int]:
+        """Design columns per table column, as ``_design`` lays them out: one per number; a
+        category's kept levels plus "other" and "missing"."""
+        return [1] * len(self.numeric_) + [len(self.levels_[c]) + 2 for c in self.categorical_]
 
     def to_state(self) -> dict[str, Any]:
         """Plain JSON types, for model bundles."""
@@ -305,7 +308,7 @@ class TableLogisticBaseline:
         model.mean_ = np.asarray(state["mean"], dtype=np.float64)
         model.scale_ = np.asarray(state["scale"], dtype=np.float64)
         model.centre_ = np.asarray(state["centre"], dtype=np.float64)
-        width = len(model.numeric_) + sum(len(v) + 2 for v in model.levels_.values())
+        width = sum(model._widths())
         coef = np.asarray(state["coef"], dtype=np.float64)
         if coef.shape != (width,) or model.centre_.shape != (width,):
             raise ValueError("the logistic part's coefficients do not fit its columns")

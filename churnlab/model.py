@@ -378,7 +378,7 @@ class LinearPrior:
             raise ModelError("error.model.bad_prior")
 
     @staticmethod
-    def columns(X: pl.DataFrame, categorical: list[str]) -> list[str]:
+    def usable(X: pl.DataFrame, categorical: list[str]) -> list[str]:
         """The RFM features present in X as numbers (none for most customer tables)."""
         return [
             c
@@ -432,6 +432,18 @@ class LinearPrior:
         """The prior's logit (under the training class weights), one per row."""
         return self.transformed(X) @ np.asarray(self.coef) + self.intercept
 
+    @property
+    def columns(self) -> list[str]:
+        """The features it uses, in ``contributions`` order."""
+        return self.features
+
+    def contributions(self, X: pl.DataFrame) -> tuple[np.ndarray, float]:
+        """Each feature's share of ``margin`` against the training rows' centre, and the base:
+        ``coef_j * (z_j - centre_j)`` and ``intercept + sum(coef_j * centre_j)``."""
+        coef = np.asarray(self.coef)
+        centres = np.asarray(self.centres)
+        return (self.transformed(X) - centres) * coef, self.intercept + float(coef @ centres)
+
     def to_state(self) -> dict[str, Any]:
         return {
             "features": list(self.features),
@@ -463,7 +475,7 @@ def _fit_prior(
 ) -> LinearPrior | None:
     if not enabled:
         return None
-    features = LinearPrior.columns(X, categorical)
+    features = LinearPrior.usable(X, categorical)
     if not features:
         return None
     return LinearPrior.fit(X, y, _class_weights(y, spw), features)
@@ -744,19 +756,14 @@ class ChurnModel:
             )
             tree_bias = float(contrib[0, -1])
         base_margin = tree_bias
-        if self.prior_ is not None:
-            prior = self.prior_
-            coef = np.asarray(prior.coef)
-            centres = np.asarray(prior.centres)
-            linear = (prior.transformed(X) - centres) * coef
-            for j, name in enumerate(prior.features):
-                values[:, self.feature_names_.index(name)] += linear[:, j]
-            base_margin += prior.intercept + float(coef @ centres)
-        if self.linear_ is not None:
-            shares, base = self.linear_.contributions(X)
-            for j, name in enumerate(self.linear_.columns):
-                values[:, self.feature_names_.index(name)] += self.linear_weight_ * shares[:, j]
-            base_margin += self.linear_weight_ * base
+        # the linear parts: the prior the trees boost from, a table's blended regression
+        for part, weight in ((self.prior_, 1.0), (self.linear_, self.linear_weight_)):
+            if part is None:
+                continue
+            shares, base = part.contributions(X)
+            for j, name in enumerate(part.columns):
+                values[:, self.feature_names_.index(name)] += weight * shares[:, j]
+            base_margin += weight * base
         return a * values, a * base_margin + b
 
     # -- state for bundles -----------------------------------------------------------
@@ -960,7 +967,7 @@ def tune(
         logger.info("validating on a sample of %d rows", len(vidx))
     encoder = _Encoder.learn(X_train, list(categorical))
     spw = _scale_pos_weight(y_train)
-    has_prior = linear_prior and bool(LinearPrior.columns(X_train, list(encoder.categories)))
+    has_prior = linear_prior and bool(LinearPrior.usable(X_train, list(encoder.categories)))
     train_matrix, valid_matrix = encoder.matrix(X_train), encoder.matrix(X_valid)
     valid_weight = _class_weights(y_valid, spw)
     dtrain = encoder.dmatrix(train_matrix, y_train)

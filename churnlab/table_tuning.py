@@ -249,7 +249,7 @@ def tune_cv(
     for trial in trials:
         trial["chosen"] = trial is chosen
     slope, weight = float(chosen["platt_slope"]), 0.0
-    blended = _blend(X, y, categorical, fold, oof[int(chosen["trial"])])
+    blended = _blend(X, y, categorical, fold, oof[int(chosen["trial"])], slope)
     if blended is not None:
         slope, weight = blended
     chosen["linear_weight"] = weight
@@ -272,13 +272,18 @@ def _linear_out_of_fold(
 
 
 def _blend(
-    X: pl.DataFrame, y: np.ndarray, categorical: list[str], fold: np.ndarray, trees: np.ndarray
+    X: pl.DataFrame,
+    y: np.ndarray,
+    categorical: list[str],
+    fold: np.ndarray,
+    trees: np.ndarray,
+    slope: float,
 ) -> tuple[float, float] | None:
     """(Platt slope, weight of the logistic logit) of the blend in which the regression's
-    logit counts as much as the calibrated trees'; None when, out of fold, it would rank
-    customers worse than the trees alone (by more than ``BLEND_AUC_TOLERANCE``)."""
+    logit counts as much as the calibrated trees' (``trees``: their out-of-fold margins,
+    ``slope``: their Platt slope); None when, out of fold, it would rank customers worse than
+    the trees alone (by more than ``BLEND_AUC_TOLERANCE``)."""
     linear = _linear_out_of_fold(X, y, categorical, fold)
-    slope = platt(trees, y)[0]
     if linear is None or slope <= 0:
         return None
     weight = 1.0 / slope

@@ -90,17 +90,18 @@ def test_the_blend_is_refused_when_it_ranks_worse(monkeypatch) -> None:
     y = (rng.random(n) < 0.3).astype(np.int8)
     trees = np.where(y == 1, 1.0, -1.0) + rng.normal(0, 1.0, n)
     fold = table_tuning.stratified_folds(y, 5, 0)
+    slope_trees = table_tuning.platt(trees, y)[0]
     X = pl.DataFrame({"x": rng.normal(size=n)})
     # a regression that adds information: kept, weighted like the calibrated trees
     helpful = np.where(y == 1, 1.0, -1.0) + rng.normal(0, 1.0, n)
     monkeypatch.setattr(table_tuning, "_linear_out_of_fold", lambda *a: helpful)
-    slope, weight = table_tuning._blend(X, y, [], fold, trees)
+    slope, weight = table_tuning._blend(X, y, [], fold, trees, slope_trees)
     assert weight == pytest.approx(1 / table_tuning.platt(trees, y)[0])
     assert auc(y, trees + weight * helpful) > auc(y, trees) + 0.02 and slope > 0
     # one that is mostly noise at the trees' scale: refused
     noise = rng.normal(0, 3.0, n) + 0.1 * helpful
     monkeypatch.setattr(table_tuning, "_linear_out_of_fold", lambda *a: noise)
-    assert table_tuning._blend(X, y, [], fold, trees) is None
+    assert table_tuning._blend(X, y, [], fold, trees, slope_trees) is None
     # no regression possible: trees alone
     monkeypatch.setattr(table_tuning, "_linear_out_of_fold", lambda *a: None)
-    assert table_tuning._blend(X, y, [], fold, trees) is None
+    assert table_tuning._blend(X, y, [], fold, trees, slope_trees) is None
