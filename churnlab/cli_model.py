@@ -18,6 +18,7 @@ from churnlab.config import (
 )
 from churnlab.errors import ChurnlabError, ConfigError
 from churnlab.schema import LABEL
+from churnlab.spend import PERIOD_DAYS, SpendSource
 
 
 def _date(text: str) -> dt.date:
@@ -175,6 +176,27 @@ def _add_campaign_options(parser: argparse.ArgumentParser) -> None:
         "--value-days", type=_positive_int, help=f"value period (default {d.value_days})"
     )
     group.add_argument("--min-risk", type=_share, help="contact only customers above this risk")
+    group.add_argument(
+        "--spend-column",
+        metavar="COLUMN",
+        help="a customer table's column of each customer's spend per --spend-period "
+        "(default: a column whose name says money and a period, such as MonthlyCharges)",
+    )
+    group.add_argument(
+        "--spend-period",
+        choices=tuple(PERIOD_DAYS),
+        default="month",
+        help="the period --spend-column covers (default %(default)s)",
+    )
+
+
+def _spend(args: argparse.Namespace, trained: Any) -> SpendSource | None:
+    """The spend column named on the command line; None lets scoring guess it."""
+    if not args.spend_column:
+        return None
+    if trained.mode != "table":
+        raise ConfigError("error.cli.spend_column_events")
+    return SpendSource(args.spend_column, args.spend_period)
 
 
 def _campaign_config(args: argparse.Namespace) -> CampaignConfig:
@@ -395,6 +417,7 @@ def run_score(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         top=None if _wants_campaign(args) else args.top,
         max_explained=args.max_explained,
+        spend=_spend(args, trained),
     )
     codes = bundle_event_codes(trained)
     with _shop(list(args.files), args, event_codes=codes) as (shop, engine):
@@ -431,9 +454,9 @@ def run_score(args: argparse.Namespace) -> int:
     for warning in scored.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     counts = dict(scored.frame.get_column("risk_band").value_counts().iter_rows())
-    as_of = scored.as_of.isoformat() if scored.as_of else "the end of the data"
+    when = f"as of {scored.as_of.isoformat()}" if scored.as_of else "of the table"
     print(
-        f"Scored {scored.frame.height} customers as of {as_of}: "
+        f"Scored {scored.frame.height} customers {when}: "
         f"{counts.get('High', 0)} high, {counts.get('Medium', 0)} medium, "
         f"{counts.get('Low', 0)} low risk. Wrote {frame.height} rows to {args.out}"
     )
@@ -449,7 +472,7 @@ def run_report(args: argparse.Namespace) -> int:
     campaign = [args.campaign] if args.campaign else []
     _check_output(args.out, [args.model, *args.files, *campaign])
     trained = load_model(args.model)
-    scoring = ScoringConfig(as_of=args.as_of)
+    scoring = ScoringConfig(as_of=args.as_of, spend=_spend(args, trained))
     with _shop(list(args.files), args, event_codes=bundle_event_codes(trained)) as (shop, engine):
         scored = engine.score(trained, shop, scoring=scoring, lang=args.lang)
         events = shop.events if campaign and not getattr(args, "dask", None) else None

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 
 from churnlab.errors import ConfigError
+from churnlab.spend import SpendSource
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ class ScoringConfig:
     """Beyond ``max_explained``, also explain a seeded random sample of this many other
     customers, so the importance, beeswarm and dependence charts describe the whole list
     and not only its top."""
+    spend: SpendSource | None = None
+    """A customer table's spend column and the period it covers; None: guessed from the
+    columns' names (``churnlab.spend``). An event log's spend comes from its amounts."""
     band_odds_ratio: float = 3.0
     """Risk bands compare a customer's odds of churning with the base rate's odds:
     High when at least this many times the base odds, Low when at most 1/this, else Medium.

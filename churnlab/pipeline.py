@@ -34,6 +34,7 @@ from churnlab.ingest.loading import ShopData
 from churnlab.model import ChurnModel
 from churnlab.reasons import reasons_for_rows
 from churnlab.schema import CUSTOMER_ID, LABEL
+from churnlab.spend import SpendSource, guess_spend_source, with_spend
 from churnlab.training import TrainResult, train_on_feature_set
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ class ScoredList:
     explained: np.ndarray | None = None
     """Which rows hold exact SHAP values (None: all). Rows not explained hold NaN and
     empty reasons; ``explain_customer`` computes them on demand."""
+    spend: SpendSource | None = None
+    """A customer table's column that ``monetary`` was taken from (``churnlab.spend``)."""
 
     def explained_mask(self) -> np.ndarray:
         """Boolean mask of the rows with SHAP values (for importance and beeswarm charts)."""
@@ -517,7 +520,7 @@ def score_feature_set(
     warnings = list(drift.warnings) if drift else []
     as_of = _scoring_date(feature_set)
     report(1.0, Message("progress.done"))
-    return ScoredList(
+    scored = ScoredList(
         frame=frame,
         features=features,
         shap_values=shap_sorted,
@@ -528,6 +531,11 @@ def score_feature_set(
         warnings=warnings,
         explained=None if explained_sorted.all() else explained_sorted,
     )
+    if trained.mode == "table" and "monetary" not in frame.columns:
+        spend = scoring.spend or guess_spend_source(features, trained.feature_names)
+        if spend is not None:
+            return with_spend(scored, spend, trained.definition.lookback_days)
+    return scored
 
 
 def _ranking(probability: np.ndarray, ids: pl.Series) -> np.ndarray:

@@ -109,10 +109,13 @@ def executive_summary(facts: ReportFacts, lang: str = "en") -> list[str]:
     """The narrative, one paragraph per item, in plain words."""
     t = i18n.t
     money = lambda v: _short_money(v, facts.currency, lang)  # noqa: E731
-    risk = "report.summary.risk" if facts.has_spend else "report.summary.risk_no_spend"
+    if facts.table:
+        risk = "report.summary.risk_table_spend" if facts.has_spend else "report.summary.risk_table"
+    else:
+        risk = "report.summary.risk" if facts.has_spend else "report.summary.risk_no_spend"
     paragraphs = [
         t(
-            "report.summary.risk_table" if facts.table else risk,
+            risk,
             lang,
             customers=f"{facts.customers:,}",
             churners=f"{facts.expected_churners:,.0f}",

@@ -55,6 +55,7 @@ from churnlab.pipeline import (
 )
 from churnlab.results import CampaignResults, measure
 from churnlab.sample import sample_paths
+from churnlab.spend import with_spend
 from churnlab.uplift import UpliftModel, fit_uplift
 
 log = logging.getLogger("churnlab.app")
@@ -71,6 +72,7 @@ NOTICE = "notice"  # a message key to show once after a rerun (e.g. "model train
 MEASURED = "measured_save_rate"  # results.planner_save_rate() applied to the planner, or None
 UPLIFT = "uplift_model"  # uplift.UpliftModel the planner ranks by, or None
 RESULTS = "campaign_results"  # the CampaignResults last shown on Campaign results, or None
+SPEND = "table_spend"  # {"source": SpendSource | None} a user chose for a table's spend, or None
 
 SAMPLE_KEY = "sample"
 
@@ -144,6 +146,7 @@ def init_state() -> None:
         MEASURED: None,
         UPLIFT: None,
         RESULTS: None,
+        SPEND: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -291,6 +294,7 @@ def current_model() -> TrainedModel | None:
 def set_user_model(model: TrainedModel | None, key: str | None) -> None:
     st.session_state[USER_MODEL] = model
     st.session_state[MODEL_KEY] = key
+    st.session_state[SPEND] = None  # another model may have other columns
 
 
 def train_with_progress(
@@ -362,7 +366,13 @@ def current_scores() -> ScoredList | None:
     if model is None:
         return None
     shop, shop_key = current_shop()
-    return _score(*_score_args(model, model_key(model), shop, shop_key))
+    scores = _score(*_score_args(model, model_key(model), shop, shop_key))
+    chosen = st.session_state.get(SPEND)
+    if model.mode == "table" and chosen is not None:
+        source = chosen["source"]
+        if source is None or source.column in scores.features.columns:
+            scores = with_spend(scores, source, model.definition.lookback_days)
+    return scores
 
 
 def _score_args(model: TrainedModel, key: str, shop: ShopData, shop_key: str) -> tuple:

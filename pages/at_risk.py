@@ -11,10 +11,12 @@ from churnlab.charts import profit_curve_figure
 from churnlab.config import APP_EXPORT_REASONS, APP_SCORING, CampaignConfig
 from churnlab.export import column_notes, csv_bytes, pseudonymise_ids, xlsx_bytes
 from churnlab.holdout import build_campaign, campaign_csv_bytes, pseudonymise_campaign
-from churnlab.pipeline import with_missing_reasons
+from churnlab.pipeline import ScoredList, TrainedModel, with_missing_reasons
+from churnlab.spend import PERIOD_DAYS, SpendSource, spend_columns
 from churnlab.uplift import plan_by_uplift
 from pages._shared import (
     MEASURED,
+    SPEND,
     UPLIFT,
     activity_words,
     current_scores,
@@ -34,6 +36,46 @@ from pages._shared import (
 
 DEFAULTS = CampaignConfig()
 
+
+def choose_spend(model: TrainedModel, scores: ScoredList) -> None:
+    """A customer table's spend column and its period, for the planner (``churnlab.spend``)."""
+    st.subheader(tr("spend.title"))
+    columns = spend_columns(scores.features, model.feature_names)
+    current = scores.spend
+    c1, c2 = st.columns(2)
+    column = c1.selectbox(
+        tr("spend.column"),
+        ["", *columns],
+        index=1 + columns.index(current.column) if current else 0,
+        format_func=lambda c: c or tr("spend.none"),
+        help=tr("spend.column_help"),
+    )
+    period = c2.selectbox(
+        tr("spend.period"),
+        list(PERIOD_DAYS),
+        index=list(PERIOD_DAYS).index(current.period if current else "month"),
+        format_func=lambda p: tr(f"spend.period.{p}"),
+        disabled=not column,
+    )
+    chosen = SpendSource(column, period) if column else None
+    if chosen != current:
+        st.session_state[SPEND] = {"source": chosen}
+        st.rerun()
+    if current is None:
+        st.info(tr("spend.missing"), icon="ℹ️")
+    else:
+        days = model.definition.lookback_days
+        st.caption(
+            tr(
+                "spend.caption",
+                column=current.column,
+                period=tr(f"spend.period.{current.period}"),
+                days=days,
+                factor=f"{days / current.days:.3g}",
+            )
+        )
+
+
 route_through_app()
 st.title(tr("atrisk.title"))
 model = need_model()
@@ -46,6 +88,8 @@ if model is not None:
             st.caption(tr("atrisk.intro", as_of=as_of, n=f"{frame.height:,}"))
         else:  # a customer table: no date to score as of
             st.caption(tr("atrisk.intro_table", n=f"{frame.height:,}"))
+        if model.mode == "table":
+            choose_spend(model, scores)
 
         # ------------------------------------------------------------ campaign planner
         plan = None

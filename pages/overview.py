@@ -29,6 +29,7 @@ if model is not None:
     with guarded():
         scores = current_scores()
         frame = scores.frame
+        table = model.mode == "table"
         bands = frame.get_column("risk_band")
         high = int((bands == "High").sum())
         value = frame.get_column("monetary") if "monetary" in frame.columns else None
@@ -46,23 +47,29 @@ if model is not None:
         cols[1].metric(
             tr("overview.churn_rate"),
             pct(model.base_rate),
-            help=tr("overview.churn_rate_help", horizon=model.definition.horizon_days),
+            help=tr("overview.churn_rate_help_table")
+            if table
+            else tr("overview.churn_rate_help", horizon=model.definition.horizon_days),
         )
         cols[2].metric(tr("overview.high_risk"), f"{high:,}", help=tr("overview.high_risk_help"))
         if at_risk_value is not None:
             cols[3].metric(
                 tr("overview.value_at_risk"),
                 money(at_risk_value),
-                help=tr("overview.value_at_risk_help"),
+                help=tr("overview.value_at_risk_help_table", column=scores.spend.column)
+                if scores.spend is not None
+                else tr("overview.value_at_risk_help"),
             )
 
         left, right = st.columns([3, 2])
-        with left:
-            if model.document.get("cutoff_stats"):
+        if model.document.get("cutoff_stats"):
+            with left:
                 plot(
                     churn_over_time_figure(model.document["cutoff_stats"], lang=lang()),
                     key="churn_time",
                 )
+        else:  # a customer table has no churn over time: the bands take its place
+            left, right = right, left
         with right:
             plot(risk_distribution_figure(bands.to_numpy(), lang=lang()), key="risk_bands")
 
@@ -75,7 +82,8 @@ if model is not None:
         baselines = {k: v["roc_auc"] for k, v in model.metrics.items() if k != "model"}
         if baselines:
             best = max(baselines.values())
-            st.caption(tr("overview.model_quality", auc=auc, best=best))
+            quality = "overview.model_quality_table" if table else "overview.model_quality"
+            st.caption(tr(quality, auc=auc, best=best))
 
         st.subheader(tr("overview.next"))
         st.page_link("pages/at_risk.py", label=tr("overview.next_list", n=high), icon="🎯")

@@ -232,6 +232,7 @@ EN: dict[str, str] = {
     # cli
     "error.cli.sample_customers": "The sample shop needs at least 50 customers.",
     "error.cli.activity": "--activity needs purchase, any, or a list of event types.",
+    "error.cli.spend_column_events": "--spend-column is for a model of a customer table; an event log's spend comes from its amounts.",
     "error.cli.output_is_input": "The output {out} is one of the input files; choose another name.",
     "error.mapping.bad_event_code": "'{pair}' is not a code=name pair.",
     "error.mapping.bad_event_code.hint": "Write the codes as 1=view,2=favorite,3=cart,4=purchase.",
@@ -393,6 +394,7 @@ ZH: dict[str, str] = {
     # cli
     "error.cli.sample_customers": "示例店铺至少需要 50 位客户。",
     "error.cli.activity": "--activity 需要填写 purchase、any，或以逗号分隔的行为类型。",
+    "error.cli.spend_column_events": "--spend-column 仅适用于客户表模型；事件日志的消费额来自其金额列。",
     "error.cli.output_is_input": "输出文件 {out} 与某个输入文件相同，请换一个文件名。",
     "error.mapping.bad_event_code": "“{pair}”不是“代码=名称”的形式。",
     "error.mapping.bad_event_code.hint": "请写成 1=view,2=favorite,3=cart,4=purchase。",

@@ -288,3 +288,31 @@ def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
     open_page(app, "performance")
     assert_clean(app)
     assert app.caption[0].value.startswith("All numbers come from customers held out of training")
+    # the table's MonthlyCharges is its spend: the planner plans, and the user can change it
+    open_page(app, "at_risk")
+    assert_clean(app)
+    spend = next(s for s in app.selectbox if s.label == "Spend column")
+    assert spend.value == "MonthlyCharges"
+    assert next(s for s in app.selectbox if s.label == "The amount covers").value == "month"
+    assert "Campaign planner" in [s.value for s in app.subheader]
+    assert any("MonthlyCharges, an amount for a month" in c.value for c in app.caption)
+    assert any("(× 12)" in c.value for c in app.caption)
+    listing = app.dataframe[-1].value
+    assert "customer_value" in listing.columns and listing["customer_value"].gt(0).any()
+    spend.set_value("").run()
+    assert_clean(app)
+    assert "Campaign planner" not in [s.value for s in app.subheader]
+    assert any("No column of this table says" in i.value for i in app.info)
+    open_page(app, "overview")
+    assert_clean(app)
+    assert "Yearly spend at risk" not in [m.label for m in app.metric]
+    assert any("On held-out customers, the model ranks" in c.value for c in app.caption)
+    open_page(app, "at_risk")
+    next(s for s in app.selectbox if s.label == "Spend column").set_value("TotalCharges").run()
+    next(s for s in app.selectbox if s.label == "The amount covers").set_value("year").run()
+    assert_clean(app)
+    assert any(
+        "TotalCharges, an amount for a year" in c.value and "(× 1)" in c.value for c in app.caption
+    )
+    open_page(app, "overview")
+    assert "Yearly spend at risk" in [m.label for m in app.metric]

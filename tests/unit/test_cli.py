@@ -181,6 +181,28 @@ def test_labelled_customer_table_trains_and_scores(tmp_path) -> None:
     scored = pl.read_csv(io.BytesIO(out.read_bytes()[3:]))
     assert scored.height == pl.read_csv(table).height
     assert scored.get_column("customer_id").n_unique() == scored.height
+    # MonthlyCharges is taken as each customer's spend: a year of it is the list's monetary
+    charges = dict(pl.read_csv(table).select("customerID", "MonthlyCharges").iter_rows())
+    for customer, spend in scored.select("customer_id", "monetary").head(20).iter_rows():
+        assert spend == pytest.approx(12 * charges[customer], abs=0.01)
+    # a campaign on the table, with the spend read as yearly instead
+    planned = tmp_path / "telco-campaign.csv"
+    result = run(
+        "score", str(bundle), str(table), "--out", str(planned), "--budget", "500",
+        "--spend-column", "MonthlyCharges", "--spend-period", "year",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Campaign: contact ")
+    plan = pl.read_csv(io.BytesIO(planned.read_bytes()[3:]))
+    first = plan.row(0, named=True)
+    assert first["customer_value"] == pytest.approx(charges[first["customer_id"]], abs=0.01)
+    assert "recommended_action" in plan.columns
+    # a column that is no spend is refused in one line
+    result = run(
+        "score", str(bundle), str(table), "--out", str(planned), "--spend-column", "Contract"
+    )
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "“Contract” cannot be the customers' spend" in result.stderr
 
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path) -> None:
@@ -189,3 +211,14 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path) -> None:
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     result = run("score", "--top", "x")
     assert result.returncode == 2 and result.stderr.startswith("error: ")
+
+
+def test_spend_column_is_refused_for_an_event_log_model(shop, model, tmp_path) -> None:
+    out = tmp_path / "list.csv"
+    result = run(
+        "score", str(model), str(shop / "events.parquet"), "--out", str(out),
+        "--spend-column", "amount",
+    )  # fmt: skip
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "--spend-column is for a model of a customer table" in result.stderr
+    assert not out.exists()
