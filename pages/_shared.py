@@ -55,6 +55,7 @@ from churnlab.pipeline import (
 )
 from churnlab.results import CampaignResults, measure
 from churnlab.sample import sample_paths
+from churnlab.schema import LABEL
 from churnlab.spend import with_spend
 from churnlab.uplift import UpliftModel, fit_uplift
 
@@ -484,6 +485,19 @@ def uplift_model(results: CampaignResults) -> UpliftModel:
 # ---------------------------------------------------------------- layout helpers
 
 
+def _labelled_table_uploaded() -> bool:
+    """The user's files are a customer table with a churn label (the Model page's table
+    mode), so churn is what the label says even before a model is trained."""
+    if using_sample():
+        return False
+    with suppress(ChurnlabError):
+        shop, _ = current_shop()
+        return (
+            shop.events is None and shop.customers is not None and LABEL in shop.customers.columns
+        )
+    return False
+
+
 def sidebar() -> None:
     """Language switch and the status of data, churn definition and model."""
     with st.sidebar:
@@ -500,7 +514,7 @@ def sidebar() -> None:
             st.caption(tr("sidebar.data_files", names=names))
         definition: ChurnDefinition = st.session_state[DEFINITION]
         model = st.session_state.get(USER_MODEL)
-        table = model is not None and model.mode == "table"
+        table = model.mode == "table" if model is not None else _labelled_table_uploaded()
         if table:  # the label column says who churned; no horizon, no look-back
             st.caption(tr("sidebar.definition_table"))
         else:

@@ -276,6 +276,9 @@ def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
     next(b for b in app.button if b.label == "Use these files").click().run()
     assert_clean(app)
     open_page(app, "model")
+    untrained = " ".join(c.value for c in app.sidebar.caption)
+    assert "as the label column of your customer table says" in untrained  # before training too
+    assert "no purchase" not in untrained
     next(b for b in app.button if b.label == "Train the model").click().run()
     assert_clean(app)
     model = app.session_state["user_model"]
