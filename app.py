@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._shared import init_state, running_from_app, sidebar, tr
+from pages._shared import init_state, running_from_app, sidebar, tr, warn_if_training_stopped
 
 st.set_page_config(page_title="churnlab", page_icon="📉", layout="wide")
 init_state()
@@ -28,5 +28,6 @@ navigation = st.navigation(
     }
 )
 sidebar()
+warn_if_training_stopped()
 with running_from_app():
     navigation.run()

@@ -73,6 +73,7 @@ NOTICE = "notice"  # a message key to show once after a rerun (e.g. "model train
 MEASURED = "measured_save_rate"  # results.planner_save_rate() applied to the planner, or None
 UPLIFT = "uplift_model"  # uplift.UpliftModel the planner ranks by, or None
 RESULTS = "campaign_results"  # the CampaignResults last shown on Campaign results, or None
+TRAINING = "training_running"  # True while a run trains; still True after one that was stopped
 SPEND = "table_spend"  # {"source": SpendSource | None} a user chose for a table's spend, or None
 
 SAMPLE_KEY = "sample"
@@ -148,10 +149,18 @@ def init_state() -> None:
         UPLIFT: None,
         RESULTS: None,
         SPEND: None,
+        TRAINING: False,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
             st.session_state[key] = value
+
+
+def warn_if_training_stopped() -> None:
+    """Say so when the last run was stopped while it trained (the visitor left the page)."""
+    if st.session_state.get(TRAINING):
+        st.session_state[TRAINING] = False
+        st.warning(tr("model.training_stopped"), icon="⚠️")
 
 
 def show_notice() -> None:
@@ -308,7 +317,11 @@ def train_with_progress(
     training = training or QUICK_TRAINING
     failure: Exception | None = None
     label = tr("model.training" if shop.events is not None else "model.training_table")
+    # Streamlit stops a run when the visitor goes to another page: this flag, left set,
+    # tells the next run that training was stopped (warn_if_training_stopped)
+    st.session_state[TRAINING] = True
     with st.status(label, expanded=True) as status:
+        st.caption(tr("model.training_stay"))
         bar = st.progress(0.0)
 
         def progress(fraction: float, step: i18n.Message) -> None:
@@ -319,6 +332,7 @@ def train_with_progress(
         except Exception as error:
             status.update(label=tr("model.training_failed"), state="error", expanded=False)
             failure = error
+    st.session_state[TRAINING] = False
     if failure is not None:
         # the reason and its hint in full view, not inside the collapsed status box
         show_error(failure)

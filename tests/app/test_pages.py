@@ -127,6 +127,7 @@ def test_upload_map_train_and_list(app) -> None:
 
     open_page(app, "at_risk")
     assert_clean(app)
+    assert not any("Training stopped" in w.value for w in app.warning)  # it finished
     listing = app.dataframe[-1].value
     assert listing.shape[0] > 0
     assert set(listing["customer_id"].astype(str)) <= {f"{c:05d}" for c in range(120)}
@@ -179,6 +180,35 @@ def test_a_new_model_scores_today_once_in_the_background(app, monkeypatch) -> No
     assert_clean(app)
     assert app.dataframe[-1].value.shape[0] > 0
     assert calls == ["churnlab-score"]
+
+
+def test_training_stopped_by_leaving_the_page_is_said_once(app, monkeypatch) -> None:
+    """Streamlit stops a run when the visitor opens another page; the next page says the
+    training stopped, instead of the model silently not being there."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    open_page(app, "data")
+    app.file_uploader[0].set_value(("orders.csv", small_export(), "text/csv")).run()
+    next(b for b in app.button if b.label == "Use these files").click().run()
+    open_page(app, "model")
+    assert not any("stopped" in w.value for w in app.warning)
+    shared = next(
+        m
+        for m in list(sys.modules.values())
+        if (getattr(m, "__file__", None) or "").endswith(str(Path("pages") / "_shared.py"))
+    )
+
+    def stopped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StopException()  # what Streamlit raises in a run it stops
+
+    monkeypatch.setattr(shared, "train", stopped)
+    next(b for b in app.get("form_submit_button") if b.label == "Train the model").click().run()
+    assert app.session_state["user_model"] is None
+    open_page(app, "overview")
+    assert_clean(app)
+    assert [w.value for w in app.warning if "Training stopped" in w.value]
+    open_page(app, "overview")
+    assert not any("Training stopped" in w.value for w in app.warning)  # said once
 
 
 def test_score_new_data_shows_the_list_with_the_at_risk_lists_headers(app) -> None:
