@@ -28,21 +28,22 @@ def add_results_command(
 
 def write_campaign_file(args: argparse.Namespace, trained: Any, scored: Any, plan: Any) -> int:
     """Write the campaign file of ``score --control-share`` (every customer scored)."""
-    from churnlab.holdout import build_campaign, pseudonymise_campaign, write_campaign
+    from churnlab.holdout import (
+        build_campaign,
+        campaign_timing,
+        pseudonymise_campaign,
+        write_campaign,
+    )
 
     suffix = Path(args.out).suffix.lower()
     if (args.format or suffix.lstrip(".") or "csv") != "csv":
         raise ChurnlabError("error.results.campaign_csv", out=str(args.out))
-    if scored.as_of is None:
-        raise ChurnlabError("error.results.campaign_events")
-    definition = trained.definition
     campaign = build_campaign(
         plan.frame,
         config=plan.config,
-        as_of=scored.as_of,
-        horizon_days=definition.horizon_days,
-        activity=definition.activity,
-        lookback_days=definition.lookback_days,
+        **campaign_timing(trained, scored),
+        activity=trained.definition.activity,
+        lookback_days=trained.definition.lookback_days,
         model_document=trained.document,
         features=scored.features,
     )
@@ -73,6 +74,9 @@ def measure_files(
     from churnlab.results import measure
 
     campaign = read_campaign(campaign_path)
+    if campaign.measured_by_label:
+        later = _load(files, args).customers
+        return measure(campaign, None, salt=args.salt, table=later)
     if events is None:
         events = _load(files, args).events
     return measure(campaign, events, salt=args.salt)

@@ -41,6 +41,11 @@ NOT_SELECTED = "not_selected"
 GROUPS: tuple[str, ...] = (TREATMENT, CONTROL, NOT_SELECTED)
 BANDS: tuple[str, ...] = ("High", "Medium", "Low")
 
+#: How a campaign's outcome is read: activity after ``as_of`` in an event log, or the churn
+#: label of a later export of a customer table.
+OUTCOME_ACTIVITY = "activity"
+OUTCOME_LABEL = "label"
+
 MAGIC = "churnlab campaign file"
 FORMAT_VERSION = "1"
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_id", "group", "churn_probability", "risk_band")
@@ -87,6 +92,12 @@ class CampaignFile:
     @property
     def horizon_days(self) -> int:
         return int(float(self.facts["horizon_days"]))
+
+    @property
+    def measured_by_label(self) -> bool:
+        """A customer table's campaign: its outcome is the churn label of a later export of
+        the table, not activity in an event log."""
+        return self.facts.get("outcome", OUTCOME_ACTIVITY) == OUTCOME_LABEL
 
     @property
     def activity(self) -> tuple[str, ...]:
@@ -169,11 +180,14 @@ def build_campaign(
     model_document: dict[str, Any],
     features: pl.DataFrame | None = None,
     seed: int = 0,
+    outcome: str = OUTCOME_ACTIVITY,
 ) -> CampaignFile:
     """The campaign file of a plan: every customer scored with a group, and the facts.
 
     ``plan_frame`` is ``CampaignPlan.frame`` (with ``planned``); ``features`` the scored
     feature rows (any order, keyed by ``customer_id``), for the uplift model later.
+    ``outcome`` is ``OUTCOME_LABEL`` for a customer table (``as_of`` is then the day the
+    file is made, and ``horizon_days`` 0: the later table's label says who churned).
     """
     if "planned" not in plan_frame.columns:
         raise DataError("error.results.no_plan")
@@ -244,10 +258,26 @@ def build_campaign(
         "salt_check": "",
         "groups_digest": groups_digest(ids.tolist(), groups.tolist()),
     }
+    if outcome != OUTCOME_ACTIVITY:  # event-log campaign files stay as they were
+        facts["outcome"] = outcome
     facts["campaign_id"] = hashlib.sha256(
         f"{fingerprint}|{facts['as_of']}|{facts['groups_digest']}".encode()
     ).hexdigest()[:12]
     return CampaignFile(frame, facts)
+
+
+def campaign_timing(trained: Any, scored: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """``build_campaign``'s as_of, horizon and outcome for a model's scored list: an event
+    log's campaign starts at the scoring date and is measured over the horizon; a customer
+    table has no date, so its campaign is dated the day the file is made and measured by the
+    churn label of a later export of the table."""
+    if scored.as_of is not None:
+        return {"as_of": scored.as_of, "horizon_days": trained.definition.horizon_days}
+    return {
+        "as_of": today or dt.date.today(),
+        "horizon_days": 0,
+        "outcome": OUTCOME_LABEL,
+    }
 
 
 def pseudonymise_campaign(campaign: CampaignFile, salt: str) -> CampaignFile:

@@ -30,6 +30,7 @@ from churnlab.holdout import (
     BANDS,
     CONTROL,
     NOT_SELECTED,
+    OUTCOME_LABEL,
     TREATMENT,
     Z_ALPHA,
     CampaignFile,
@@ -37,6 +38,7 @@ from churnlab.holdout import (
     salt_check,
 )
 from churnlab.i18n import Message
+from churnlab.schema import LABEL
 
 #: Untreated customers needed (with both outcomes) before the backtest is computed.
 MIN_BACKTEST = 30
@@ -121,6 +123,28 @@ def _pseudonymise(events: pl.DataFrame, campaign: CampaignFile, salt: str | None
     from churnlab.export import pseudonymise_ids
 
     return pseudonymise_ids(events, salt)
+
+
+def label_outcomes(
+    campaign: CampaignFile, table: pl.DataFrame | None, salt: str | None = None
+) -> tuple[pl.DataFrame, int]:
+    """A customer table's campaign: each customer's churn label in a later export of the
+    table. Customers the later table lacks are left out (a note says how many): a table
+    may drop the customers who left, or be a part of the base, so their outcome is unknown."""
+    if table is None or LABEL not in table.columns:
+        raise DataError("error.results.no_label", hint="error.results.no_label.hint")
+    later = _pseudonymise(
+        table.select(pl.col("customer_id").cast(pl.String), pl.col(LABEL)), campaign, salt
+    ).filter(pl.col(LABEL).is_not_null())
+    later = later.unique("customer_id", keep="last", maintain_order=True)
+    frame = campaign.frame.join(
+        later.select("customer_id", pl.col(LABEL).cast(pl.Int8).alias("churned")),
+        on="customer_id",
+        how="inner",
+    )
+    if frame.height == 0:
+        raise DataError("error.results.other_shop", hint="error.results.other_shop.hint")
+    return frame.with_columns(pl.lit(0.0).alias("spend")), campaign.horizon_days
 
 
 def outcomes(
@@ -273,10 +297,15 @@ def measure(
     *,
     salt: str | None = None,
     config: CampaignConfig | None = None,
+    table: pl.DataFrame | None = None,
 ) -> CampaignResults:
-    """Treatment against control, overall and per risk band, and the backtest."""
+    """Treatment against control, overall and per risk band, and the backtest. A customer
+    table's campaign is measured on ``table``, a later export of it with the churn label."""
     config = (config or CampaignConfig()).validate()
-    frame, observed_days = outcomes(campaign, events, salt)
+    if campaign.measured_by_label:
+        frame, observed_days = label_outcomes(campaign, table, salt)
+    else:
+        frame, observed_days = outcomes(campaign, events, salt)
     t = _group_stats(frame, TREATMENT)
     c = _group_stats(frame, CONTROL)
     if not t["customers"] or not c["customers"]:
@@ -335,6 +364,11 @@ def measure(
         if bt["customers"] or bc["customers"]:
             bands.append({"band": band, "treatment": bt, "control": bc, "uplift": _uplift(bt, bc)})
     notes: list[Message] = []
+    missing = campaign.frame.height - frame.height
+    if missing:
+        notes.append(
+            Message("results.missing_customers", {"missing": missing, "all": campaign.frame.height})
+        )
     if not complete:
         notes.append(
             Message(
@@ -400,14 +434,16 @@ def results_text(results: CampaignResults, lang: str = "en") -> str:
     from churnlab.i18n import t as tr
 
     s = results.summary
+    by_label = results.facts.get("outcome") == OUTCOME_LABEL
     lines = [
         tr(
-            "results.cli.header",
+            "results.cli.header_table" if by_label else "results.cli.header",
             lang,
             campaign=results.facts.get("campaign_id", ""),
             as_of=results.facts.get("as_of", ""),
             observed=s["observed_days"],
             horizon=s["horizon_days"],
+            customers=results.outcomes.height,
         ),
         "group        customers  churned  churn rate",
     ]

@@ -8,6 +8,7 @@ import plotly.io as pio
 
 from churnlab import i18n
 from churnlab.charts import results_bands_figure
+from churnlab.holdout import OUTCOME_LABEL
 from churnlab.results import CampaignResults
 
 
@@ -39,8 +40,13 @@ def results_section_html(results: CampaignResults, lang: str = "en") -> str:
             f"{kept['estimate']:,.0f} ({kept['low']:,.0f} – {kept['high']:,.0f})",
         ),
         (t("results.metric.net", lang), f"{c}{s['net']['estimate']:,.0f}"),
-        (t("results.metric.observed", lang), f"{s['observed_days']} / {s['horizon_days']}"),
     ]
+    if results.facts.get("outcome") == OUTCOME_LABEL:  # a customer table's later label
+        rows.append((t("results.metric.customers", lang), f"{results.outcomes.height:,}"))
+    else:
+        rows.append(
+            (t("results.metric.observed", lang), f"{s['observed_days']} / {s['horizon_days']}")
+        )
     if results.backtest is not None:
         rows.append((t("results.backtest.auc", lang), f"{results.backtest['roc_auc']:.3f}"))
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)

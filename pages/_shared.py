@@ -453,7 +453,7 @@ def _campaign_results(
 ) -> CampaignResults:
     campaign = read_campaign(_campaign)
     shop = combine([load_upload(upload) for upload in _exports], source="results")
-    return measure(campaign, shop.events, salt=salt)
+    return measure(campaign, shop.events, salt=salt, table=shop.customers)
 
 
 def campaign_results(

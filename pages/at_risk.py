@@ -10,7 +10,12 @@ from churnlab.catalogue import describe
 from churnlab.charts import profit_curve_figure
 from churnlab.config import APP_EXPORT_REASONS, APP_SCORING, CampaignConfig
 from churnlab.export import column_notes, csv_bytes, pseudonymise_ids, xlsx_bytes
-from churnlab.holdout import build_campaign, campaign_csv_bytes, pseudonymise_campaign
+from churnlab.holdout import (
+    build_campaign,
+    campaign_csv_bytes,
+    campaign_timing,
+    pseudonymise_campaign,
+)
 from churnlab.pipeline import ScoredList, TrainedModel, with_missing_reasons
 from churnlab.spend import PERIOD_DAYS, SpendSource, spend_columns
 from churnlab.uplift import plan_by_uplift
@@ -336,7 +341,7 @@ if model is not None:
         )
 
         # ------------------------------------------------------------ control group
-        if plan is not None and scores.as_of is not None:
+        if plan is not None:
             st.subheader(tr("holdout.title"))
             share = st.number_input(
                 tr("holdout.share"),
@@ -348,8 +353,7 @@ if model is not None:
             campaign = build_campaign(
                 plan.frame,
                 config=dataclasses.replace(plan.config, control_share=share / 100),
-                as_of=scores.as_of,
-                horizon_days=model.definition.horizon_days,
+                **campaign_timing(model, scores),
                 activity=model.definition.activity,
                 lookback_days=model.definition.lookback_days,
                 model_document=model.document,

@@ -5,6 +5,7 @@ import streamlit as st
 
 from churnlab.charts import backtest_bands_figure, qini_figure, results_bands_figure
 from churnlab.errors import ChurnlabError
+from churnlab.holdout import OUTCOME_LABEL
 from churnlab.results import planner_save_rate
 from pages._shared import (
     MEASURED,
@@ -109,16 +110,19 @@ if results is not None:
     )
     roi = s["roi"]["estimate"]
     k[2].metric(tr("results.metric.roi"), "—" if roi is None else pct(roi, 0))
-    k[3].metric(tr("results.metric.observed"), f"{s['observed_days']} / {s['horizon_days']}")
-    spend = s["spend_difference"]
-    st.caption(
-        tr(
-            "results.spend",
-            difference=money(spend["estimate"], currency),
-            low=money(spend["low"], currency),
-            high=money(spend["high"], currency),
+    if results.facts.get("outcome") == OUTCOME_LABEL:  # a customer table: no days, no spend
+        st.caption(tr("results.by_label", customers=f"{results.outcomes.height:,}"))
+    else:
+        k[3].metric(tr("results.metric.observed"), f"{s['observed_days']} / {s['horizon_days']}")
+        spend = s["spend_difference"]
+        st.caption(
+            tr(
+                "results.spend",
+                difference=money(spend["estimate"], currency),
+                low=money(spend["low"], currency),
+                high=money(spend["high"], currency),
+            )
         )
-    )
     st.caption(interval(u["low"], u["high"], points))
 
     # ---------------------------------------------------------------- per band

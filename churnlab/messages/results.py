@@ -5,8 +5,13 @@ EN: dict[str, str] = {
     "error.config.control_share": "The control share must be between 0 and 90 % (got {share}).",
     "error.results.no_plan": "The list has no campaign plan to split into treatment and control.",
     "error.results.campaign_csv": "The campaign file is written as CSV; '{out}' is not a .csv name.",
-    "error.results.campaign_events": (
-        "A campaign file needs an event log: a customer table has no campaign date to measure from."
+    "error.results.no_label": (
+        "This campaign was made from a customer table: it is measured on a later export of the "
+        "table with its churn label, and these files have none."
+    ),
+    "error.results.no_label.hint": (
+        "Upload the same customer table exported after the campaign, with its churn column "
+        "(e.g. Churn: Yes/No) filled in."
     ),
     "error.results.not_campaign": "This file is not a churnlab campaign file.",
     "error.results.not_campaign.hint": (
@@ -99,6 +104,16 @@ EN: dict[str, str] = {
     "results.cli.header": (
         "Campaign {campaign} of {as_of}: {observed} of {horizon} days after it observed."
     ),
+    "results.cli.header_table": (
+        "Campaign {campaign} of {as_of}: {customers} customers' churn labels in the later table."
+    ),
+    "results.missing_customers": (
+        "{missing} of the campaign's {all} customers are not in the later table and are left out."
+    ),
+    "results.by_label": (
+        "Measured on the churn label of the later customer table ({customers} of the campaign's "
+        "customers in it)."
+    ),
     "results.backtest.none": (
         "Backtest: too few untouched customers with both outcomes to check last campaign's scores."
     ),
@@ -148,6 +163,7 @@ EN: dict[str, str] = {
     "results.metric.net": "Net after offer costs",
     "results.metric.roi": "Return on offer costs",
     "results.metric.observed": "Days observed",
+    "results.metric.customers": "Customers in the later table",
     "results.interval": "95 %: {low} to {high}",
     "results.bands": "Per risk band",
     "results.col.band": "Risk band",
@@ -233,7 +249,8 @@ ZH: dict[str, str] = {
     "error.config.control_share": "对照组比例必须在 0 到 90 % 之间（当前为 {share}）。",
     "error.results.no_plan": "名单没有可拆分为干预组和对照组的营销计划。",
     "error.results.campaign_csv": "营销活动文件以 CSV 格式写出；“{out}”不是 .csv 文件名。",
-    "error.results.campaign_events": "营销活动文件需要事件日志：客户表没有可作为衡量起点的活动日期。",
+    "error.results.no_label": "这次营销活动来自客户表：需要用活动之后再次导出、带流失标签的客户表来衡量，而这些文件中没有流失标签。",
+    "error.results.no_label.hint": "请上传活动之后导出的同一份客户表，并包含填写好的流失列（例如 Churn：Yes/No）。",
     "error.results.not_campaign": "这个文件不是 churnlab 的营销活动文件。",
     "error.results.not_campaign.hint": (
         "请上传 churnlab 导出时写出的营销活动文件（首行为“churnlab campaign file”），不要修改。"
@@ -280,6 +297,9 @@ ZH: dict[str, str] = {
         "目前还无法与“没有效果”区分开（已观察 {horizon} 天中的 {observed} 天）；以这个对照组的规模，可以检测到 {mde} 个百分点的差异。"
     ),
     "results.cli.header": "活动 {campaign}（{as_of}）：已观察活动后 {horizon} 天中的 {observed} 天。",
+    "results.cli.header_table": "活动 {campaign}（{as_of}）：后来的客户表中 {customers} 位客户的流失标签。",
+    "results.missing_customers": "活动的 {all} 位客户中有 {missing} 位不在后来的客户表中，未计入。",
+    "results.by_label": "依据后来的客户表中的流失标签衡量（其中包含活动的 {customers} 位客户）。",
     "results.backtest.none": "回测：未受活动影响且结果齐全的客户太少，无法检验上次的评分。",
     "holdout.title": "对照组",
     "holdout.share": "对照组（选中客户的百分比，不联系）",
@@ -316,6 +336,7 @@ ZH: dict[str, str] = {
     "results.metric.net": "扣除优惠成本后的净收益",
     "results.metric.roi": "优惠成本回报率",
     "results.metric.observed": "已观察天数",
+    "results.metric.customers": "后来客户表中的客户",
     "results.interval": "95 %：{low} 至 {high}",
     "results.bands": "按风险等级",
     "results.col.band": "风险等级",

@@ -136,3 +136,23 @@ def test_the_report_page_shows_the_campaign_results_on_the_sample() -> None:
     open_page(at, "report")
     assert_clean(at)
     assert any(h.value.startswith("Campaign results (campaign of") for h in at.subheader)
+
+
+def test_a_customer_tables_campaign_is_measured_on_its_later_export() -> None:
+    """A telecom marketer's loop: the campaign file from a table, then next month's table."""
+    from churnlab.holdout import campaign_csv_bytes
+    from tests.unit.test_results import table_campaign
+
+    campaign, later = table_campaign(2000, 0.25, seed=8)
+    at = results_page()
+    _upload(at, campaign_csv_bytes(campaign), later.write_csv().encode(), "telco-later.csv")
+    assert_clean(at)
+    assert any("lowered churn by" in s.value for s in at.success)
+    assert any("churn label of the later customer table" in c.value for c in at.caption)
+    labels = [m.label for m in at.metric]
+    assert "Days observed" not in labels and "Churn, treatment" in labels
+    # an event log instead of the later table: the page says what it needs
+    events = b"customer_id,timestamp,amount\n0001-TBL,2026-04-01,10\n0002-TBL,2026-04-02,12\n"
+    at.file_uploader[1].set_value(("events.csv", events, "text/csv")).run()
+    assert not at.exception
+    assert any("later export of the table with its churn label" in e.value for e in at.error)

@@ -332,6 +332,8 @@ def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
     assert any("(× 12)" in c.value for c in app.caption)
     listing = app.dataframe[-1].value
     assert "customer_value" in listing.columns and listing["customer_value"].gt(0).any()
+    # the campaign file with a control group, measured later on the table's churn label
+    assert any(d.label == "Download the campaign file (CSV)" for d in app.get("download_button"))
     spend.set_value("").run()
     assert_clean(app)
     assert "Campaign planner" not in [s.value for s in app.subheader]

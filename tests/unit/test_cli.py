@@ -197,6 +197,18 @@ def test_labelled_customer_table_trains_and_scores(tmp_path) -> None:
     first = plan.row(0, named=True)
     assert first["customer_value"] == pytest.approx(charges[first["customer_id"]], abs=0.01)
     assert "recommended_action" in plan.columns
+    # a campaign file for the table, measured later on the table's labels
+    campaign = tmp_path / "telco-campaign-file.csv"
+    result = run(
+        "score", str(bundle), str(table), "--out", str(campaign), "--control-share", "0.3",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "(treatment), hold back" in result.stdout
+    assert "\noutcome,label\n" in campaign.read_text(encoding="utf-8-sig")
+    result = run("results", str(campaign), str(table), "--json")
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(result.stdout)
+    assert measured["control"]["customers"] > 0 and measured["complete"] is True
     # a column that is no spend is refused in one line
     result = run(
         "score", str(bundle), str(table), "--out", str(planned), "--spend-column", "Contract"

@@ -239,3 +239,109 @@ def test_cli_results_refuses_another_shop_and_missing_columns_in_one_line(tmp_pa
         assert main(["results", *argv]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("error: ") and words in err[0], err
+
+
+def table_campaign(n: int, effect: float, seed: int, share: float = 0.5):
+    """A customer table's campaign (outcome: the label of a later table) and that later
+    table, in IBM's shape (``customerID``, ``Churn`` Yes/No), as a marketer would export it."""
+    from churnlab.holdout import OUTCOME_LABEL
+
+    rng = np.random.default_rng(seed)
+    p0 = np.clip(rng.beta(2, 3, n), 0.05, 0.95)
+    frame = pl.DataFrame(
+        {
+            "customer_id": [f"{i:04d}-TBL" for i in range(n)],
+            "churn_probability": p0,
+            "risk_band": np.where(p0 > 0.5, "High", np.where(p0 > 0.2, "Medium", "Low")),
+            "customer_value": np.full(n, 840.0),
+            "planned": p0 > np.quantile(p0, 0.3),
+        }
+    )
+    campaign = build_campaign(
+        frame,
+        config=CampaignConfig(control_share=share),
+        as_of=AS_OF,
+        horizon_days=0,
+        activity=("purchase",),
+        lookback_days=365,
+        model_document=DOCUMENT,
+        seed=seed,
+        outcome=OUTCOME_LABEL,
+    )
+    groups = campaign.frame["group"].to_numpy()
+    churned = rng.random(n) < np.where(groups == "treatment", np.clip(p0 - effect, 0, 1), p0)
+    later = pl.DataFrame(
+        {
+            "customerID": campaign.frame["customer_id"],
+            "tenure": rng.integers(1, 72, n),
+            "Churn": np.where(churned, "Yes", "No"),
+        }
+    )
+    return campaign, later
+
+
+def _labelled(later: pl.DataFrame) -> pl.DataFrame:
+    return later.rename({"customerID": "customer_id", "Churn": "label"}).with_columns(
+        (pl.col("label") == "Yes").cast(pl.Int8)
+    )
+
+
+def test_a_table_campaign_is_measured_on_the_later_tables_label() -> None:
+    campaign, later = table_campaign(3000, 0.2, seed=4)
+    back = read_campaign(campaign_csv_bytes(campaign))
+    assert back.measured_by_label and back.facts["horizon_days"] == "0"
+    table = _labelled(later)
+    results = measure(back, None, table=table)
+    s = results.summary
+    assert s["complete"] and results.verdict.key == "results.verdict.lowered"
+    truth = back.frame.join(table, on="customer_id")
+    for group in ("treatment", "control"):
+        part = truth.filter(pl.col("group") == group)
+        assert s[group]["customers"] == part.height
+        assert s[group]["churned"] == int(part["label"].sum())
+    assert results.backtest is not None and results.backtest["roc_auc"] > 0.6
+    assert "results.missing_customers" not in [n.key for n in results.notes]
+    # a later table without some customers: they are left out, and a note says how many
+    fewer = measure(back, None, table=table.slice(100))
+    assert fewer.outcomes.height == 2900
+    missing = [n for n in fewer.notes if n.key == "results.missing_customers"]
+    assert "100 of the campaign's 3000 customers" in missing[0].text("en")
+    # without a label, or with an event log only: said plainly
+    with pytest.raises(DataError, match="later export of the table with its churn label"):
+        measure(back, None, table=table.drop("label"))
+    with pytest.raises(DataError, match="later export of the table with its churn label"):
+        measure(back, pl.DataFrame({"customer_id": ["x"], "timestamp": [dt.datetime(2026, 4, 1)]}))
+
+
+def test_an_event_log_campaign_file_is_as_before() -> None:
+    campaign, _, _ = simulate(200, 0.1, seed=2)
+    assert "outcome" not in campaign.facts and not campaign.measured_by_label
+
+
+def test_cli_results_reads_a_later_customer_table(tmp_path, capsys) -> None:
+    campaign, later = table_campaign(2000, 0.2, seed=5)
+    campaign_path = tmp_path / "campaign.csv"
+    campaign_path.write_bytes(campaign_csv_bytes(campaign))
+    export = tmp_path / "telco-next-month.csv"
+    later.write_csv(export)
+    assert main(["results", str(campaign_path), str(export), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    selected = int(campaign.facts["treatment"]) + int(campaign.facts["control"])
+    assert out["treatment"]["customers"] + out["control"]["customers"] == selected
+    churn = dict(later.select("customerID", "Churn").iter_rows())
+    frame = campaign.frame.filter(pl.col("group") == "control")
+    control_churned = sum(churn[c] == "Yes" for c in frame["customer_id"])
+    assert out["control"]["churned"] == control_churned
+    assert out["uplift"]["low"] > 0  # the offer worked, and the later table shows it
+    assert main(["results", str(campaign_path), str(export)]) == 0
+    assert "churn labels in the later table" in capsys.readouterr().out
+    from churnlab.results_report import results_section_html
+
+    html = results_section_html(measure(read_campaign(campaign_path), None, table=_labelled(later)))
+    assert "Customers in the later table" in html and "Days observed" not in html
+    events = tmp_path / "events.csv"
+    pl.DataFrame({"customer_id": ["0001-TBL"], "date": ["2026-04-01"], "amount": [10.0]}).write_csv(
+        events
+    )
+    assert main(["results", str(campaign_path), str(events)]) == 2
+    assert "later export of the table" in capsys.readouterr().err
