@@ -31,17 +31,14 @@ DOCUMENT = {
 }
 
 
-def simulate(n: int, effect: float, seed: int, share: float = 0.5, days: int = HORIZON):
-    """A campaign over n customers; treated customers churn ``effect`` less (absolute).
-
-    Returns the campaign file, the later events, and each customer's true churn chance
-    without the offer.
-    """
+def planned_campaign(n: int, seed: int, share: float, ids: str = "C{:05d}", **timing):
+    """A plan of n customers (risk drawn from a beta, the top 70 % planned) made into a
+    campaign file; ``timing`` is ``build_campaign``'s as_of / horizon_days / outcome."""
     rng = np.random.default_rng(seed)
     p0 = np.clip(rng.beta(2, 3, n), 0.05, 0.95)
     frame = pl.DataFrame(
         {
-            "customer_id": [f"C{i:05d}" for i in range(n)],
+            "customer_id": [ids.format(i) for i in range(n)],
             "churn_probability": p0,
             "risk_band": np.where(p0 > 0.5, "High", np.where(p0 > 0.2, "Medium", "Low")),
             "customer_value": np.full(n, 500.0),
@@ -51,13 +48,22 @@ def simulate(n: int, effect: float, seed: int, share: float = 0.5, days: int = H
     campaign = build_campaign(
         frame,
         config=CampaignConfig(control_share=share),
-        as_of=AS_OF,
-        horizon_days=HORIZON,
+        **({"as_of": AS_OF, "horizon_days": HORIZON} | timing),
         activity=("purchase",),
         lookback_days=365,
         model_document=DOCUMENT,
         seed=seed,
     )
+    return campaign, p0, rng
+
+
+def simulate(n: int, effect: float, seed: int, share: float = 0.5, days: int = HORIZON):
+    """A campaign over n customers; treated customers churn ``effect`` less (absolute).
+
+    Returns the campaign file, the later events, and each customer's true churn chance
+    without the offer.
+    """
+    campaign, p0, rng = planned_campaign(n, seed, share)
     groups = campaign.frame["group"].to_numpy()
     p = np.where(groups == "treatment", np.clip(p0 - effect, 0, 1), p0)
     stays = rng.random(n) >= p
@@ -246,27 +252,8 @@ def table_campaign(n: int, effect: float, seed: int, share: float = 0.5):
     table, in IBM's shape (``customerID``, ``Churn`` Yes/No), as a marketer would export it."""
     from churnlab.holdout import OUTCOME_LABEL
 
-    rng = np.random.default_rng(seed)
-    p0 = np.clip(rng.beta(2, 3, n), 0.05, 0.95)
-    frame = pl.DataFrame(
-        {
-            "customer_id": [f"{i:04d}-TBL" for i in range(n)],
-            "churn_probability": p0,
-            "risk_band": np.where(p0 > 0.5, "High", np.where(p0 > 0.2, "Medium", "Low")),
-            "customer_value": np.full(n, 840.0),
-            "planned": p0 > np.quantile(p0, 0.3),
-        }
-    )
-    campaign = build_campaign(
-        frame,
-        config=CampaignConfig(control_share=share),
-        as_of=AS_OF,
-        horizon_days=0,
-        activity=("purchase",),
-        lookback_days=365,
-        model_document=DOCUMENT,
-        seed=seed,
-        outcome=OUTCOME_LABEL,
+    campaign, p0, rng = planned_campaign(
+        n, seed, share, "{:04d}-TBL", horizon_days=0, outcome=OUTCOME_LABEL
     )
     groups = campaign.frame["group"].to_numpy()
     churned = rng.random(n) < np.where(groups == "treatment", np.clip(p0 - effect, 0, 1), p0)
