@@ -49,23 +49,34 @@ def test_the_model_beats_every_peer_on_a_real_table(
 
 
 def test_the_report_of_a_table_model_speaks_of_held_out_customers(tmp_path: Path) -> None:
-    """No scoring date, no horizon, no spend in a telecom table: the report says none of them."""
+    """No scoring date, no horizon in a telecom table: the report says neither. Its spend is
+    the monthly charge (a year of it at risk); without a spend column, no spend at all."""
     import re
 
     from churnlab.pipeline import score
     from churnlab.report import render_report_html
+    from churnlab.spend import with_spend
 
     shop = combine([load_table(_unpacked("telco_churn.csv.gz", tmp_path))])
     trained = train(shop, Settings(training=TrainingConfig(max_trials=2)))
-    text = re.sub(
-        r"<script.*?</script>|<[^>]+>",
-        " ",
-        render_report_html(trained, score(trained, shop)),
-        flags=re.S,
-    )
+    scored = score(trained, shop)
+
+    def words(scored) -> str:  # type: ignore[no-untyped-def]
+        html = render_report_html(trained, scored)
+        return re.sub(r"<script.*?</script>|<[^>]+>", " ", html, flags=re.S)
+
+    text = words(scored)
     assert "customers held out from training" in text
     assert "validated on held-out customers" in text
     assert "Lift against simple peers" in text
     assert "Of the 7,043 customers in the table" in text
-    for wrong in ("as of", "in the next 90 days", "spend at risk", "past period", "out of time"):
+    for wrong in ("as of", "in the next 90 days", "past period", "out of time", "¥0 of"):
         assert wrong not in text, wrong
+    charges = shop.customers.get_column("MonthlyCharges").to_numpy()
+    p = scored.frame.sort("customer_id").get_column("churn_probability").to_numpy()
+    by_id = shop.customers.sort("customer_id").get_column("MonthlyCharges").to_numpy()
+    at_risk = float((p * 12 * by_id).sum())
+    assert charges.min() > 0 and "yearly spend at risk" in text
+    assert f"holding ¥{at_risk / 1e6:.1f}M of yearly spend" in text
+    without = words(with_spend(scored, None, trained.definition.lookback_days))
+    assert "spend at risk" not in without and "yearly spend" not in without
