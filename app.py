@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages._shared import init_state, running_from_app, sidebar, tr, warn_if_training_stopped
+from pages._shared import init_state, running_from_app, sidebar, tr
+from pages._training import adopt_finished_training, show_training_in_sidebar
 
 st.set_page_config(page_title="churnlab", page_icon="📉", layout="wide")
 init_state()
@@ -27,7 +28,8 @@ navigation = st.navigation(
         ],
     }
 )
+adopt_finished_training()  # a training that went on after its page was left
 sidebar()
-warn_if_training_stopped()
+show_training_in_sidebar()
 with running_from_app():
     navigation.run()

@@ -25,10 +25,7 @@ from churnlab.catalogue import describe
 from churnlab.cohorts import cohort_retention
 from churnlab.config import (
     APP_SCORING,
-    QUICK_TRAINING,
     ChurnDefinition,
-    Settings,
-    TrainingConfig,
 )
 from churnlab.errors import ChurnlabError
 from churnlab.holdout import read_campaign
@@ -50,7 +47,6 @@ from churnlab.pipeline import (
     ranks_without_reasons,
     reasons_for_ranks,
     score,
-    train,
     with_reasons,
 )
 from churnlab.results import CampaignResults, measure
@@ -73,7 +69,7 @@ NOTICE = "notice"  # a message key to show once after a rerun (e.g. "model train
 MEASURED = "measured_save_rate"  # results.planner_save_rate() applied to the planner, or None
 UPLIFT = "uplift_model"  # uplift.UpliftModel the planner ranks by, or None
 RESULTS = "campaign_results"  # the CampaignResults last shown on Campaign results, or None
-TRAINING = "training_running"  # True while a run trains; still True after one that was stopped
+TRAINING_JOB = "training_job"  # pages/_training.TrainingJob running or just ended, or None
 SPEND = "table_spend"  # {"source": SpendSource | None} a user chose for a table's spend, or None
 
 SAMPLE_KEY = "sample"
@@ -149,18 +145,11 @@ def init_state() -> None:
         UPLIFT: None,
         RESULTS: None,
         SPEND: None,
-        TRAINING: False,
+        TRAINING_JOB: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
             st.session_state[key] = value
-
-
-def warn_if_training_stopped() -> None:
-    """Say so when the last run was stopped while it trained (the visitor left the page)."""
-    if st.session_state.get(TRAINING):
-        st.session_state[TRAINING] = False
-        st.warning(tr("model.training_stopped"), icon="⚠️")
 
 
 def show_notice() -> None:
@@ -197,7 +186,7 @@ def show_error(error: Exception) -> None:
         parts = [escape(message)] + ([escape(hint)] if hint else [])
         st.error("\n\n".join(parts), icon="⚠️")
     else:
-        log.exception("unexpected error in the app")
+        log.error("unexpected error in the app", exc_info=error)
         st.error(tr("error.unexpected", kind=type(error).__name__), icon="⚠️")
 
 
@@ -281,15 +270,6 @@ def _sample_model() -> TrainedModel:
     return load_or_train_sample_model(_sample_shop())
 
 
-def _definition_key(definition: ChurnDefinition) -> str:
-    return repr(definition)
-
-
-def _training_key(training: TrainingConfig) -> str:
-    """Two models of the same data differ by their training settings (quick or tuned, budget)."""
-    return repr(training)
-
-
 def current_model() -> TrainedModel | None:
     """The user's model if they trained or loaded one, else the sample model on the sample."""
     model = st.session_state.get(USER_MODEL)
@@ -305,44 +285,6 @@ def set_user_model(model: TrainedModel | None, key: str | None) -> None:
     st.session_state[USER_MODEL] = model
     st.session_state[MODEL_KEY] = key
     st.session_state[SPEND] = None  # another model may have other columns
-
-
-def train_with_progress(
-    shop: ShopData,
-    shop_key: str,
-    definition: ChurnDefinition,
-    training: TrainingConfig | None = None,
-) -> bool:
-    """Train on the current data with visible progress; keep the old model if it fails."""
-    training = training or QUICK_TRAINING
-    failure: Exception | None = None
-    label = tr("model.training" if shop.events is not None else "model.training_table")
-    # Streamlit stops a run when the visitor goes to another page: this flag, left set,
-    # tells the next run that training was stopped (warn_if_training_stopped)
-    st.session_state[TRAINING] = True
-    with st.status(label, expanded=True) as status:
-        st.caption(tr("model.training_stay"))
-        bar = st.progress(0.0)
-
-        def progress(fraction: float, step: i18n.Message) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=step.text(lang()))
-
-        try:
-            trained = train(shop, Settings(churn=definition, training=training), progress=progress)
-        except Exception as error:
-            status.update(label=tr("model.training_failed"), state="error", expanded=False)
-            failure = error
-    st.session_state[TRAINING] = False
-    if failure is not None:
-        # the reason and its hint in full view, not inside the collapsed status box
-        show_error(failure)
-        return False
-    key = f"{shop_key}:{_definition_key(definition)}:{_training_key(training)}"
-    set_user_model(trained, key)
-    score_in_background(trained, key, shop, shop_key)
-    status.update(label=tr("model.trained"), state="complete", expanded=False)
-    st.session_state[NOTICE] = "model.trained"
-    return True
 
 
 def score_in_background(model: TrainedModel, key: str, shop: ShopData, shop_key: str) -> None:
@@ -554,8 +496,12 @@ def need_model() -> TrainedModel | None:
     with guarded():
         model = current_model()
         if model is None:
-            st.info(tr("model.none_yet"), icon="ℹ️")
-            st.page_link("pages/model.py", label=tr("nav.model"), icon="🧠")
+            job = st.session_state.get(TRAINING_JOB)
+            if job is not None and not job.done.is_set():  # pages/_training.py
+                st.info(tr("model.training_running"), icon="⏳")
+            else:
+                st.info(tr("model.none_yet"), icon="ℹ️")
+                st.page_link("pages/model.py", label=tr("nav.model"), icon="🧠")
         return model
     return None
 

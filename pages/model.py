@@ -24,9 +24,9 @@ from pages._shared import (
     show_error,
     show_notice,
     tr,
-    train_with_progress,
     warm_up,
 )
+from pages._training import running_job, train_with_progress
 
 route_through_app()
 warm_up()  # a visitor who uploads or trains will train soon
@@ -36,6 +36,9 @@ show_notice()
 with guarded():
     shop, shop_key = current_shop()
     definition: ChurnDefinition = st.session_state[DEFINITION]
+    running = running_job()  # a training that went on after its page was left
+    if running is not None:
+        st.info(tr("model.training_running"), icon="⏳")
     if shop.events is not None and shop.events.height > 0:
         st.subheader(tr("model.definition"))
         types = sorted(shop.events.get_column("event_type").unique().drop_nulls().to_list())
@@ -85,7 +88,9 @@ with guarded():
                 step=5,
                 help=tr("model.tuning_seconds_help"),
             )
-            submitted = st.form_submit_button(tr("model.train"), type="primary")
+            submitted = st.form_submit_button(
+                tr("model.train"), type="primary", disabled=running is not None
+            )
         chosen = ChurnDefinition(
             horizon_days=int(horizon),
             activity=tuple(activity) or ("purchase",),
@@ -120,9 +125,9 @@ with guarded():
         st.error(tr("model.no_events_left"), icon="⚠️")
     else:
         st.info(tr("model.table_mode"), icon="ℹ️")
-        if st.button(tr("model.train"), type="primary") and train_with_progress(
-            shop, shop_key, definition
-        ):
+        if st.button(
+            tr("model.train"), type="primary", disabled=running is not None
+        ) and train_with_progress(shop, shop_key, definition):
             st.rerun()
 
 with guarded():

@@ -182,33 +182,68 @@ def test_a_new_model_scores_today_once_in_the_background(app, monkeypatch) -> No
     assert calls == ["churnlab-score"]
 
 
-def test_training_stopped_by_leaving_the_page_is_said_once(app, monkeypatch) -> None:
-    """Streamlit stops a run when the visitor opens another page; the next page says the
-    training stopped, instead of the model silently not being there."""
-    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+def _job_left_running(app, tmp_path, shop_key: str | None = None):  # type: ignore[no-untyped-def]
+    """A training job as the Model page leaves it when the visitor opens another page: its
+    thread goes on (here until ``release`` is set) with nobody waiting for it."""
+    from churnlab.config import QUICK_TRAINING, ChurnDefinition, Settings
+    from churnlab.ingest.loading import combine, load_table
+    from churnlab.pipeline import train
+    from pages._shared import uploads_key
+    from pages._training import TrainingJob
 
+    export = tmp_path / "orders.csv"
+    export.write_bytes(small_export())
+    shop = combine([load_table(export)])
+    key = shop_key or uploads_key(app.session_state["uploads"])
+    job = TrainingJob(shop=shop, shop_key=key, model_key=f"{key}:test", label="model.training")
+    release = threading.Event()
+
+    def work() -> None:
+        release.wait(120)
+        settings = Settings(churn=ChurnDefinition(), training=QUICK_TRAINING)
+        job.model = train(shop, settings, progress=job.progress)
+        job.done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    app.session_state["training_job"] = job
+    return job, release
+
+
+def test_training_goes_on_when_the_page_is_left(app, tmp_path) -> None:
+    """Streamlit stops a run when the visitor opens another page; the training thread goes
+    on, the sidebar shows it, and the first run after it ends makes its model current."""
     open_page(app, "data")
     app.file_uploader[0].set_value(("orders.csv", small_export(), "text/csv")).run()
     next(b for b in app.button if b.label == "Use these files").click().run()
-    open_page(app, "model")
-    assert not any("stopped" in w.value for w in app.warning)
-    shared = next(
-        m
-        for m in list(sys.modules.values())
-        if (getattr(m, "__file__", None) or "").endswith(str(Path("pages") / "_shared.py"))
-    )
-
-    def stopped(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise StopException()  # what Streamlit raises in a run it stops
-
-    monkeypatch.setattr(shared, "train", stopped)
-    next(b for b in app.get("form_submit_button") if b.label == "Train the model").click().run()
-    assert app.session_state["user_model"] is None
+    job, release = _job_left_running(app, tmp_path)
     open_page(app, "overview")
     assert_clean(app)
-    assert [w.value for w in app.warning if "Training stopped" in w.value]
+    assert any("Training the model" in (p.proto.text or "") for p in app.get("progress"))
+    assert app.session_state["user_model"] is None
+    assert any("being trained" in i.value for i in app.info)  # not "no model yet"
+    open_page(app, "model")
+    assert any("being trained" in i.value for i in app.info)
+    train = next(b for b in app.get("form_submit_button") if b.label == "Train the model")
+    assert train.disabled
+    release.set()
+    assert job.done.wait(120)
+    open_page(app, "at_risk")  # the first run after it ended
+    assert_clean(app)
+    assert app.session_state["user_model"] is job.model
+    assert app.session_state["training_job"] is None
+    assert not app.get("progress") or not any(
+        "Training the model" in (p.proto.text or "") for p in app.get("progress")
+    )
+    assert app.dataframe[-1].value.shape[0] > 0  # the list of the new model
+
+
+def test_a_training_of_replaced_files_is_not_used(app, tmp_path) -> None:
+    job, release = _job_left_running(app, tmp_path, shop_key="files-since-replaced")
+    release.set()
+    assert job.done.wait(120)
     open_page(app, "overview")
-    assert not any("Training stopped" in w.value for w in app.warning)  # said once
+    assert app.session_state["user_model"] is None
+    assert any("files you have since replaced" in w.value for w in app.warning)
 
 
 def test_score_new_data_shows_the_list_with_the_at_risk_lists_headers(app) -> None:
