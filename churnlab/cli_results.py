@@ -30,7 +30,7 @@ def write_campaign_file(args: argparse.Namespace, trained: Any, scored: Any, pla
     """Write the campaign file of ``score --control-share`` (every customer scored)."""
     from churnlab.holdout import (
         build_campaign,
-        campaign_timing,
+        campaign_settings,
         pseudonymise_campaign,
         write_campaign,
     )
@@ -41,7 +41,7 @@ def write_campaign_file(args: argparse.Namespace, trained: Any, scored: Any, pla
     campaign = build_campaign(
         plan.frame,
         config=plan.config,
-        **campaign_timing(trained, scored),
+        **campaign_settings(trained, scored),
         activity=trained.definition.activity,
         lookback_days=trained.definition.lookback_days,
         model_document=trained.document,

@@ -72,6 +72,8 @@ UPLIFT_FEATURES: tuple[str, ...] = (
     "service_contacts_365d",
     "rating_mean",
 )
+#: A customer table's numeric columns copied into its campaign file, at most.
+MAX_TABLE_UPLIFT_COLUMNS = 12
 #: Two-sided 5 % and 80 % power.
 Z_ALPHA = 1.959963984540054
 Z_POWER = 0.8416212335729143
@@ -181,6 +183,7 @@ def build_campaign(
     features: pl.DataFrame | None = None,
     seed: int = 0,
     outcome: str = OUTCOME_ACTIVITY,
+    uplift_columns: tuple[str, ...] = UPLIFT_FEATURES,
 ) -> CampaignFile:
     """The campaign file of a plan: every customer scored with a group, and the facts.
 
@@ -188,6 +191,7 @@ def build_campaign(
     feature rows (any order, keyed by ``customer_id``), for the uplift model later.
     ``outcome`` is ``OUTCOME_LABEL`` for a customer table (``as_of`` is then the day the
     file is made, and ``horizon_days`` 0: the later table's label says who churned).
+    ``uplift_columns``: the features copied in for the uplift model (``campaign_settings``).
     """
     if "planned" not in plan_frame.columns:
         raise DataError("error.results.no_plan")
@@ -204,7 +208,7 @@ def build_campaign(
     frame = plan_frame.select(columns).with_columns(
         pl.col("customer_id").cast(pl.String), pl.Series("group", groups)
     )
-    extra = [c for c in UPLIFT_FEATURES if c not in frame.columns]
+    extra = [c for c in uplift_columns if c not in frame.columns]
     if features is not None:
         extra = [c for c in extra if c in features.columns]
         if extra:
@@ -266,17 +270,22 @@ def build_campaign(
     return CampaignFile(frame, facts)
 
 
-def campaign_timing(trained: Any, scored: Any, today: dt.date | None = None) -> dict[str, Any]:
-    """``build_campaign``'s as_of, horizon and outcome for a model's scored list: an event
-    log's campaign starts at the scoring date and is measured over the horizon; a customer
-    table has no date, so its campaign is dated the day the file is made and measured by the
-    churn label of a later export of the table."""
+def campaign_settings(trained: Any, scored: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """``build_campaign``'s as_of, horizon, outcome and uplift columns for a model's list.
+
+    An event log's campaign starts at the scoring date and is measured over the horizon. A
+    customer table has no date: its campaign is dated the day the file is made and measured
+    by the churn label of a later export of the table; its numeric columns (at most
+    ``MAX_TABLE_UPLIFT_COLUMNS``) go into the file for the uplift model.
+    """
     if scored.as_of is not None:
         return {"as_of": scored.as_of, "horizon_days": trained.definition.horizon_days}
+    numeric = [n for n in trained.feature_names if n not in set(trained.categorical)]
     return {
         "as_of": today or dt.date.today(),
         "horizon_days": 0,
         "outcome": OUTCOME_LABEL,
+        "uplift_columns": tuple(numeric[:MAX_TABLE_UPLIFT_COLUMNS]),
     }
 
 

@@ -36,7 +36,7 @@ import polars as pl
 
 from churnlab.config import CampaignConfig
 from churnlab.errors import DataError
-from churnlab.holdout import CONTROL, TREATMENT, UPLIFT_FEATURES
+from churnlab.holdout import CONTROL, TREATMENT
 
 #: At least this many treatment and this many control customers with outcomes.
 MIN_PER_GROUP = 200
@@ -74,10 +74,20 @@ class UpliftModel:
         return self.control_.predict(matrix) - self.treatment_.predict(matrix)
 
 
+#: Numeric columns of a campaign file (and its outcomes) that are bookkeeping, not inputs.
+NOT_UPLIFT_INPUTS = frozenset(
+    {"expected_net_gain", "expected_cost", "campaign_rank", "churned", "spend"}
+)
+
+
 def uplift_features(frame: pl.DataFrame) -> list[str]:
-    """The campaign file's model inputs: risk, value and the kept features present."""
-    names = ["churn_probability", "customer_value", *UPLIFT_FEATURES]
-    return [n for n in dict.fromkeys(names) if n in frame.columns]
+    """The campaign file's model inputs: risk, value and every other numeric column it
+    carries (an event log's ``holdout.UPLIFT_FEATURES``, a customer table's own columns)."""
+    return [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype.is_numeric() and name not in NOT_UPLIFT_INPUTS
+    ]
 
 
 def _matrix(frame: pl.DataFrame, features: list[str]) -> np.ndarray:

@@ -13,7 +13,7 @@ from churnlab.export import column_notes, csv_bytes, pseudonymise_ids, xlsx_byte
 from churnlab.holdout import (
     build_campaign,
     campaign_csv_bytes,
-    campaign_timing,
+    campaign_settings,
     pseudonymise_campaign,
 )
 from churnlab.pipeline import ScoredList, TrainedModel, with_missing_reasons
@@ -353,7 +353,7 @@ if model is not None:
             campaign = build_campaign(
                 plan.frame,
                 config=dataclasses.replace(plan.config, control_share=share / 100),
-                **campaign_timing(model, scores),
+                **campaign_settings(model, scores),
                 activity=model.definition.activity,
                 lookback_days=model.definition.lookback_days,
                 model_document=model.document,

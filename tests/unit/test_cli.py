@@ -204,7 +204,16 @@ def test_labelled_customer_table_trains_and_scores(tmp_path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "(treatment), hold back" in result.stdout
-    assert "\noutcome,label\n" in campaign.read_text(encoding="utf-8-sig")
+    written = campaign.read_text(encoding="utf-8-sig")
+    assert "\noutcome,label\n" in written
+    header = written.split("\n\n", 1)[1].splitlines()[0].split(",")
+    assert {"tenure", "MonthlyCharges"} <= set(header)  # the uplift model learns from them
+    from churnlab.holdout import read_campaign
+    from churnlab.uplift import uplift_features
+
+    features = uplift_features(read_campaign(campaign).frame)
+    assert features[:2] == ["churn_probability", "customer_value"]
+    assert {"tenure", "MonthlyCharges"} <= set(features) and "expected_net_gain" not in features
     result = run("results", str(campaign), str(table), "--json")
     assert result.returncode == 0, result.stderr
     measured = json.loads(result.stdout)
