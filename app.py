@@ -28,7 +28,7 @@ navigation = st.navigation(
         ],
     }
 )
-adopt_finished_training()  # a training that went on after its page was left
+adopt_finished_training(announce=True)  # a training that went on after its page was left
 sidebar()
 show_training_in_sidebar()
 with running_from_app():

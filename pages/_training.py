@@ -110,9 +110,10 @@ def train_with_progress(
     return adopt_finished_training()
 
 
-def adopt_finished_training() -> bool:
+def adopt_finished_training(announce: bool = False) -> bool:
     """A job that has ended: its model becomes current (True), or its error shows. Runs at
-    the start of every page; the data must still be the data it trained on."""
+    the start of every page (``announce``: a toast says so, since the page the visitor is
+    on did not start it); the data must still be the data it trained on."""
     job = st.session_state.get(JOB)
     if job is None or not job.done.is_set():
         return False
@@ -127,7 +128,10 @@ def adopt_finished_training() -> bool:
         return False
     set_user_model(job.model, job.model_key)
     score_in_background(job.model, job.model_key, job.shop, job.shop_key)
-    st.session_state[NOTICE] = "model.trained"
+    if announce:
+        st.toast(tr("model.trained"), icon="✅")
+    else:  # the Model page runs again and shows it
+        st.session_state[NOTICE] = "model.trained"
     return True
 
 

@@ -231,6 +231,7 @@ def test_training_goes_on_when_the_page_is_left(app, tmp_path) -> None:
     assert_clean(app)
     assert app.session_state["user_model"] is job.model
     assert app.session_state["training_job"] is None
+    assert [t.value for t in app.toast] == ["Model trained"]
     assert not app.get("progress") or not any(
         "Training the model" in (p.proto.text or "") for p in app.get("progress")
     )
