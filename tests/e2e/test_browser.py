@@ -176,6 +176,29 @@ def test_upload_train_and_download_the_list(app: AppPage, tmp_path: Path) -> Non
     app.console.assert_clean()
 
 
+def test_training_goes_on_when_another_page_is_opened(app: AppPage, tmp_path: Path) -> None:
+    """Streamlit stops the Model page's run when the visitor opens another page; the training
+    thread goes on and its model becomes current there, without going back."""
+    from churnlab.sample import write_sample
+
+    page = app.page
+    shop = [p for p in write_sample(tmp_path, customers=2500, seed=4) if "events" in p.name]
+    go_to(page, "Data")
+    upload(page, shop)
+    go_to(page, "Model")
+    page.get_by_text("Tuned (searches its settings)").click()
+    page.get_by_role("button", name="Train the model").click()
+    page.get_by_text("You can open other pages meanwhile").wait_for(state="visible")
+    go_to(page, "Overview")  # while it trains (about two seconds on two cores)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_text("Model: yours")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    wait_for_app(page)
+    assert title(page) == "Who is about to stop buying"
+    expect(page.locator("[data-testid='stMain']").get_by_text("Customers in scope")).to_be_visible()
+    assert_no_exception(page, "Overview after training went on in the background")
+    screenshot(page, "trained_in_the_background")
+
+
 def download_csv(page: Any, path: Path, timeout_ms: int = DOWNLOAD_TIMEOUT_MS) -> None:
     """Press the At-risk page's *Download CSV* and save the file.
 
