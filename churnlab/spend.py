@@ -100,13 +100,13 @@ def period_of(name: str) -> str | None:
 
 
 def spend_columns(features: pl.DataFrame, names: Sequence[str]) -> list[str]:
-    """The columns a user may pick as spend: numeric, never negative."""
+    """The columns a user may pick as spend: numeric, never negative, not all empty."""
     out = []
     for name in names:
         if name not in features.columns or not features.schema[name].is_numeric():
             continue
         lowest = features.get_column(name).min()
-        if lowest is None or float(lowest) >= 0:  # type: ignore[arg-type]
+        if lowest is not None and float(lowest) >= 0:  # type: ignore[arg-type]
             out.append(name)
     return out
 

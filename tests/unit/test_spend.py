@@ -70,6 +70,7 @@ def test_the_guess_prefers_a_monthly_amount_and_skips_unusable_columns() -> None
             "MonthlyCharges": [10.0, 5.0],
             "monthly_spend_text": ["a", "b"],  # not a number
             "weekly_spend": [-1.0, 2.0],  # negative: not an amount spent
+            "yearly_spend": pl.Series([None, None], dtype=pl.Float64),  # all empty
         }
     )
     names = list(features.columns)
