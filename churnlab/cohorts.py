@@ -9,6 +9,7 @@ Everything here is vectorised Polars / numpy so it keeps up with 10M events.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -249,12 +250,12 @@ def assign_rfm_segments(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([base, scored], how="horizontal")
 
 
-def segment_summary(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per RFM segment: how many customers, their value, and how much of it is at risk.
+def segment_summary(frame: pl.DataFrame, order: Sequence[str] = SEGMENTS) -> pl.DataFrame:
+    """Per segment: how many customers, their value, and how much of it is at risk.
 
     Input: one row per customer with ``segment`` and ``monetary``, optionally
-    ``label`` (1 = churned) and ``churn_probability`` (current risk). Output, in the
-    canonical segment order (best first): ``segment``, ``customers``, ``share``,
+    ``label`` (1 = churned) and ``churn_probability`` (current risk). Output, in
+    ``order`` (the canonical RFM order by default, best first): ``segment``, ``customers``, ``share``,
     ``total_value``, ``mean_value``, ``churn_rate`` (null without labels),
     ``mean_risk`` and ``value_at_risk`` (sum of probability × monetary; null without
     probabilities).
@@ -285,13 +286,13 @@ def segment_summary(frame: pl.DataFrame) -> pl.DataFrame:
     else:
         aggs.append(pl.lit(None, dtype=pl.Float64).alias("mean_risk"))
         aggs.append(pl.lit(None, dtype=pl.Float64).alias("value_at_risk"))
-    order = {name: i for i, name in enumerate(SEGMENTS)}
+    rank = {name: i for i, name in enumerate(order)}
     summary = frame.group_by("segment").agg(aggs)
     return (
         summary.with_columns(
             (pl.col("customers") / frame.height).alias("share"),
             pl.col("segment")
-            .replace_strict(order, default=len(SEGMENTS), return_dtype=pl.Int64)
+            .replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
             .alias("_order"),
         )
         .sort("_order", "segment")
@@ -306,3 +307,83 @@ def segment_summary(frame: pl.DataFrame) -> pl.DataFrame:
             "value_at_risk",
         )
     )
+
+
+#: A customer table's numeric column is cut into this many bands of equal size (at most).
+ATTRIBUTE_BANDS = 5
+#: A text column shows its most common values, the rest together as "other".
+ATTRIBUTE_LEVELS = 12
+MISSING_SEGMENT = "—"
+OTHER_SEGMENT = "other"
+
+
+def _number(value: float) -> str:
+    """A band edge as people write it: 7, 94.3, 2,050."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() or abs(value) >= 100 else f"{value:.3g}"
+
+
+def _bands(values: pl.Series, bands: int) -> tuple[pl.Series, list[str]]:
+    """Quantile bands of a number ("1–8", "9–29", ...) in their order; missing is "—"."""
+    numbers = values.cast(pl.Float64)
+    present = numbers.drop_nulls().drop_nans()
+    if present.len() == 0:
+        return pl.Series([MISSING_SEGMENT] * values.len()), [MISSING_SEGMENT]
+    cuts = np.unique(np.quantile(present.to_numpy(), np.linspace(0, 1, bands + 1)[1:-1]))
+    array = numbers.fill_nan(None).to_numpy()
+    index = np.searchsorted(cuts, np.nan_to_num(array, nan=0.0), side="left")
+    edges = [float(present.min()), *cuts.tolist(), float(present.max())]
+    labels = []
+    for i in range(len(cuts) + 1):
+        low = present.filter(pl.Series(np.searchsorted(cuts, present.to_numpy(), "left") == i))
+        labels.append(
+            f"{_number(low.min())}–{_number(low.max())}" if low.len() else _number(edges[i])
+        )
+    names = [labels[i] for i in index]
+    names = [MISSING_SEGMENT if np.isnan(v) else n for v, n in zip(array, names, strict=True)]
+    used = [label for label in labels if label in set(names)]
+    return pl.Series(names), used + ([MISSING_SEGMENT] if MISSING_SEGMENT in names else [])
+
+
+def attribute_segments(
+    features: pl.DataFrame,
+    column: str,
+    churn_probability: np.ndarray,
+    monetary: np.ndarray | None = None,
+) -> pl.DataFrame:
+    """A customer table's customers grouped by one of its columns (``segment_summary``'s
+    columns): a number in up to ``ATTRIBUTE_BANDS`` bands of equal size, in order; a text
+    column by its values, most common first (past ``ATTRIBUTE_LEVELS``, "other"). The
+    churn rate is what the table's label says; the risk, the model's.
+    """
+    if column not in features.columns:
+        raise DataError("error.cohorts.summary_missing", missing=column)
+    values = features.get_column(column)
+    if values.dtype.is_numeric() and values.n_unique() > ATTRIBUTE_BANDS:
+        segment, order = _bands(values, ATTRIBUTE_BANDS)
+    elif values.dtype.is_numeric():  # a few numbers (a 0/1 flag, a tier): each its own, in order
+        numbers = values.cast(pl.Float64).to_list()
+        segment = pl.Series(
+            [MISSING_SEGMENT if v is None or v != v else _number(v) for v in numbers],
+            dtype=pl.String,
+        )
+        present = sorted({v for v in numbers if v is not None and v == v})
+        order = [*(_number(v) for v in present), MISSING_SEGMENT]
+    else:
+        text = values.cast(pl.String).fill_null(MISSING_SEGMENT)
+        counts = text.value_counts(sort=True, name="n")
+        common = counts.get_column(column).head(ATTRIBUTE_LEVELS).to_list()
+        segment = text.replace_strict(
+            {v: v for v in common}, default=OTHER_SEGMENT, return_dtype=pl.String
+        )
+        order = [*common, OTHER_SEGMENT]
+    frame = pl.DataFrame(
+        {
+            "segment": segment,
+            "monetary": np.zeros(features.height) if monetary is None else monetary,
+            CHURN_PROBABILITY: churn_probability,
+        }
+    )
+    if LABEL in features.columns and features.get_column(LABEL).null_count() < features.height:
+        frame = frame.with_columns(features.get_column(LABEL).cast(pl.Float64).alias(LABEL))
+    return segment_summary(frame, order=order)

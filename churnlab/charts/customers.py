@@ -144,9 +144,12 @@ def retention_curves_figure(
     return fig
 
 
-def segments_figure(segments: pl.DataFrame, lang: str = "en", currency: str = "¥") -> go.Figure:
-    """RFM segments as horizontal bars: share of customers, coloured by mean risk (or the
-    observed churn rate), value and value at risk in the hover."""
+def segments_figure(
+    segments: pl.DataFrame, lang: str = "en", currency: str = "¥", by: str | None = None
+) -> go.Figure:
+    """Segments as horizontal bars: share of customers, coloured by mean risk (or the
+    observed churn rate), value and value at risk in the hover. RFM segments, or a customer
+    table's customers grouped by its column ``by`` (``cohorts.attribute_segments``)."""
     needed = {"segment", "customers", "share", "total_value", "mean_value"}
     if segments.height == 0 or not needed <= set(segments.columns):
         raise DataError("error.charts.no_segments", hint="error.charts.no_segments.hint")
@@ -213,9 +216,11 @@ def segments_figure(segments: pl.DataFrame, lang: str = "en", currency: str = "�
     )
     _finish(
         fig,
-        t("chart.segments.title", lang),
+        t("chart.segments.title", lang)
+        if by is None
+        else t("chart.segments.title_column", lang, column=by),
         t("chart.segments.x", lang),
-        t("chart.segments.y", lang),
+        t("chart.segments.y", lang) if by is None else by,
         height=min(max(400, 30 * frame.height + 140), 650),
     )
     fig.update_yaxes(autorange="reversed")

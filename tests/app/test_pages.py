@@ -357,6 +357,22 @@ def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
     open_page(app, "performance")
     assert_clean(app)
     assert app.caption[0].value.startswith("All numbers come from customers held out of training")
+    # segments of the table: its customers by one column, the label's churn rate beside the risk
+    open_page(app, "retention")
+    assert_clean(app)
+    assert "Segments of your customer table" in [s.value for s in app.subheader]
+    by = next(s for s in app.selectbox if s.label == "Group customers by")
+    assert by.value == by.options[0] and {"Contract", "tenure"} <= set(by.options)
+    by.set_value("Contract").run()
+    assert_clean(app)
+    segments = app.dataframe[-1].value
+    assert list(segments["segment"]) == ["Month-to-month", "Two year", "One year"]  # by size
+    table = pl.read_csv(io.BytesIO(gzip.decompress(data.read_bytes())))
+    monthly = table.filter(pl.col("Contract") == "Month-to-month")
+    assert segments["customers"].iloc[0] == monthly.height
+    churned = (monthly.get_column("Churn") == "Yes").mean()
+    assert segments["churn_rate"].iloc[0] == pytest.approx(churned)
+    assert len(app.get("plotly_chart")) == 1
     # the table's MonthlyCharges is its spend: the planner plans, and the user can change it
     open_page(app, "at_risk")
     assert_clean(app)

@@ -213,3 +213,45 @@ def test_summary_without_label_or_risk() -> None:
         segment_summary(frame.drop("monetary"))
     with pytest.raises(DataError):
         assign_rfm_segments(frame)
+
+
+def test_a_tables_customers_by_one_column() -> None:
+    from churnlab import charts
+    from churnlab.cohorts import MISSING_SEGMENT, OTHER_SEGMENT, attribute_segments
+
+    rng = np.random.default_rng(2)
+    n = 1000
+    tenure = rng.integers(1, 73, n).astype(float)
+    tenure[:7] = np.nan
+    plan = rng.choice(["basic", "plus", "pro"], n, p=[0.6, 0.3, 0.1])
+    label = (rng.random(n) < np.where(plan == "basic", 0.4, 0.1)).astype(np.int8)
+    features = pl.DataFrame(
+        {
+            "tenure": tenure,
+            "plan": plan,
+            "flag": rng.integers(0, 2, n).astype(float),
+            "city": [f"c{i % 20}" for i in range(n)],
+            "label": label,
+        }
+    )
+    p = rng.random(n)
+    spend = np.full(n, 100.0)
+    bands = attribute_segments(features, "tenure", p, spend)
+    assert bands.height == 6 and bands["segment"][-1] == MISSING_SEGMENT
+    assert bands["customers"].sum() == n and bands["customers"][-1] == 7
+    lows = [float(s.split("–")[0]) for s in bands["segment"][:-1]]
+    assert lows == sorted(lows) and lows[0] == 1  # in order, from the smallest
+    assert all(abs(c - 199) <= 40 for c in bands["customers"][:-1])  # about equal sizes
+    by_plan = attribute_segments(features, "plan", p, spend)
+    assert by_plan["segment"].to_list() == ["basic", "plus", "pro"]  # the commonest first
+    basic = features.filter(pl.col("plan") == "basic")
+    assert by_plan["churn_rate"][0] == pytest.approx(basic["label"].mean())
+    assert by_plan["mean_risk"][0] == pytest.approx(p[plan == "basic"].mean())
+    assert by_plan["value_at_risk"][0] == pytest.approx((p * spend)[plan == "basic"].sum())
+    assert attribute_segments(features, "flag", p)["segment"].to_list() == ["0", "1"]
+    cities = attribute_segments(features.drop("label"), "city", p)
+    assert cities.height == 13 and cities["segment"][-1] == OTHER_SEGMENT
+    assert cities["churn_rate"].null_count() == 13  # no label, no churn rate
+    fig = charts.segments_figure(by_plan, by="plan")
+    assert fig.layout.title.text.startswith("Customers by plan")
+    assert list(fig.data[0].y) == ["basic", "plus", "pro"]
