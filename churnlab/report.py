@@ -27,7 +27,7 @@ from churnlab.charts import (
     roc_figure,
     segments_figure,
 )
-from churnlab.cohorts import assign_rfm_segments, segment_summary
+from churnlab.cohorts import assign_rfm_segments, attribute_segments, segment_summary
 from churnlab.explain import global_importance, top_driver_descriptions
 from churnlab.pipeline import ScoredList, TrainedModel
 
@@ -190,6 +190,20 @@ def report_figures(
         ).join(scored.frame.select("customer_id", "churn_probability"), on="customer_id")
         figures.append(
             (t("report.section.segments", lang), segments_figure(segment_summary(rfm), lang=lang))
+        )
+    elif trained.mode == "table" and names:  # where churn concentrates: the strongest signal
+        frame = scored.frame
+        top = attribute_segments(
+            scored.features,
+            names[0],
+            frame.get_column("churn_probability").to_numpy(),
+            frame.get_column("monetary").to_numpy() if "monetary" in frame.columns else None,
+        )
+        figures.append(
+            (
+                t("report.section.segments_table", lang, column=names[0]),
+                segments_figure(top, lang=lang, by=names[0]),
+            )
         )
     if plan is not None:
         curve = plan.curve

@@ -70,6 +70,7 @@ def test_the_report_of_a_table_model_speaks_of_held_out_customers(tmp_path: Path
     assert "validated on held-out customers" in text
     assert "Lift against simple peers" in text
     assert "Of the 7,043 customers in the table" in text
+    assert "Where churn concentrates: customers by" in text  # the strongest signal's segments
     for wrong in ("as of", "in the next 90 days", "past period", "out of time", "¥0 of"):
         assert wrong not in text, wrong
     charges = shop.customers.get_column("MonthlyCharges").to_numpy()
