@@ -26,7 +26,11 @@ st.caption(tr("score.intro"))
 
 bundle = st.file_uploader(tr("score.bundle"), type=["zip"], key="score_bundle")
 files = st.file_uploader(tr("score.files"), accept_multiple_files=True, key="score_files")
-use_date = st.toggle(tr("score.choose_date"))
+# a customer table has no dates to score as of (a bundle's kind is known once it is read)
+current = current_model() if bundle is None else None
+use_date = not (current is not None and current.mode == "table") and st.toggle(
+    tr("score.choose_date")
+)
 as_of = st.date_input(tr("score.as_of")) if use_date else None
 
 if st.button(tr("score.run"), type="primary", disabled=not files):

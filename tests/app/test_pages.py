@@ -251,6 +251,7 @@ def test_score_new_data_shows_the_list_with_the_at_risk_lists_headers(app) -> No
     """The list scored on *Score new data* reads like the at-risk list: people's words for
     its headers, not the engine's column names."""
     open_page(app, "score_new")
+    assert [t.label for t in app.toggle] == ["Score as of a chosen date"]  # an event log's model
     app.file_uploader[1].set_value(("orders.csv", small_export(), "text/csv")).run()
     next(b for b in app.button if b.label == "Score").click().run()
     assert_clean(app)
@@ -357,6 +358,10 @@ def test_a_customer_table_trains_a_blended_model_and_says_so(app) -> None:
     open_page(app, "performance")
     assert_clean(app)
     assert app.caption[0].value.startswith("All numbers come from customers held out of training")
+    # a table's scores have no date: Score new data offers none
+    open_page(app, "score_new")
+    assert_clean(app)
+    assert not [t for t in app.toggle if t.label == "Score as of a chosen date"]
     # segments of the table: its customers by one column, the label's churn rate beside the risk
     open_page(app, "retention")
     assert_clean(app)
