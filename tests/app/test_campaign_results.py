@@ -156,3 +156,63 @@ def test_a_customer_tables_campaign_is_measured_on_its_later_export() -> None:
     at.file_uploader[1].set_value(("events.csv", events, "text/csv")).run()
     assert not at.exception
     assert any("later export of the table with its churn label" in e.value for e in at.error)
+
+
+def test_a_customer_tables_campaign_ranks_the_table_planner_by_uplift(tmp_path) -> None:
+    """IBM's telecom export: train, a campaign file with half held back, next month's table
+    (the offer kept some treated churners), then uplift targeting on the table's planner."""
+    import gzip
+
+    import numpy as np
+    import polars as pl
+
+    from churnlab.campaign import plan_campaign
+    from churnlab.config import CampaignConfig
+    from churnlab.holdout import build_campaign, campaign_csv_bytes, campaign_settings
+    from churnlab.ingest.loading import combine, load_table
+    from churnlab.pipeline import score
+    from tests.app.conftest import ROOT
+
+    raw = gzip.decompress((ROOT / "tests/data/real_tables/telco_churn.csv.gz").read_bytes())
+    at = new_app()
+    at.run()
+    open_page(at, "data")
+    at.file_uploader[0].set_value(("telco.csv", raw, "text/csv")).run()
+    next(b for b in at.button if b.label == "Use these files").click().run()
+    open_page(at, "model")
+    next(b for b in at.button if b.label == "Train the model").click().run()
+    model = at.session_state["user_model"]
+    export = tmp_path / "telco.csv"
+    export.write_bytes(raw)
+    scored = score(model, combine([load_table(export)]))
+    config = CampaignConfig(control_share=0.5)
+    campaign = build_campaign(
+        plan_campaign(scored.frame, config).frame,
+        config=config,
+        **campaign_settings(model, scored),
+        activity=model.definition.activity,
+        lookback_days=model.definition.lookback_days,
+        model_document=model.document,
+        features=scored.features,
+    )
+    treated = set(campaign.frame.filter(pl.col("group") == "treatment")["customer_id"])
+    table = pl.read_csv(export, infer_schema_length=0)
+    kept = np.random.default_rng(1).random(table.height) < 0.5  # the offer kept half of them
+    later = table.with_columns(
+        pl.when(pl.col("customerID").is_in(list(treated)) & pl.Series(kept))
+        .then(pl.lit("No"))
+        .otherwise(pl.col("Churn"))
+        .alias("Churn")
+    )
+    open_page(at, "campaign_results")
+    _upload(at, campaign_csv_bytes(campaign), later.write_csv().encode(), "telco-later.csv")
+    assert_clean(at)
+    assert any("lowered churn by" in s.value for s in at.success)
+    next(b for b in at.button if b.label.startswith("Rank the planner")).click().run()
+    assert_clean(at)
+    open_page(at, "at_risk")
+    assert_clean(at)
+    toggle = next(t for t in at.toggle if t.label.startswith("Rank by expected incremental gain"))
+    assert toggle.value
+    listing = at.dataframe[-1].value
+    assert "estimated_effect" in listing.columns and listing["estimated_effect"].notna().all()
