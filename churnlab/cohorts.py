@@ -324,25 +324,30 @@ def _number(value: float) -> str:
 
 
 def _bands(values: pl.Series, bands: int) -> tuple[pl.Series, list[str]]:
-    """Quantile bands of a number ("1–8", "9–29", ...) in their order; missing is "—"."""
-    numbers = values.cast(pl.Float64)
-    present = numbers.drop_nulls().drop_nans()
-    if present.len() == 0:
-        return pl.Series([MISSING_SEGMENT] * values.len()), [MISSING_SEGMENT]
-    cuts = np.unique(np.quantile(present.to_numpy(), np.linspace(0, 1, bands + 1)[1:-1]))
-    array = numbers.fill_nan(None).to_numpy()
-    index = np.searchsorted(cuts, np.nan_to_num(array, nan=0.0), side="left")
-    edges = [float(present.min()), *cuts.tolist(), float(present.max())]
-    labels = []
-    for i in range(len(cuts) + 1):
-        low = present.filter(pl.Series(np.searchsorted(cuts, present.to_numpy(), "left") == i))
-        labels.append(
-            f"{_number(low.min())}–{_number(low.max())}" if low.len() else _number(edges[i])
-        )
-    names = [labels[i] for i in index]
-    names = [MISSING_SEGMENT if np.isnan(v) else n for v, n in zip(array, names, strict=True)]
-    used = [label for label in labels if label in set(names)]
-    return pl.Series(names), used + ([MISSING_SEGMENT] if MISSING_SEGMENT in names else [])
+    """Quantile bands of a number ("1–8", "9–29", ...: each band's own lowest and highest
+    value) and their order; a missing value is "—"."""
+    numbers = values.cast(pl.Float64).fill_nan(None)
+    present = numbers.drop_nulls().to_numpy()
+    cuts = np.unique(np.quantile(present, np.linspace(0, 1, bands + 1)[1:-1]))
+    frame = pl.DataFrame(
+        {"value": numbers, "band": np.searchsorted(cuts, numbers.fill_null(0.0).to_numpy())}
+    )
+    ranges = (
+        frame.drop_nulls("value")
+        .group_by("band")
+        .agg(pl.col("value").min().alias("low"), pl.col("value").max().alias("high"))
+        .sort("band")
+    )
+    names = {
+        band: _number(low) if low == high else f"{_number(low)}–{_number(high)}"
+        for band, low, high in ranges.iter_rows()
+    }
+    segment = frame.select(
+        pl.when(pl.col("value").is_null())
+        .then(pl.lit(MISSING_SEGMENT))
+        .otherwise(pl.col("band").replace_strict(names, return_dtype=pl.String))
+    ).to_series()
+    return segment, [*names.values(), MISSING_SEGMENT]
 
 
 def attribute_segments(
@@ -371,11 +376,11 @@ def attribute_segments(
         order = [*(_number(v) for v in present), MISSING_SEGMENT]
     else:
         text = values.cast(pl.String).fill_null(MISSING_SEGMENT)
-        counts = text.value_counts(sort=True, name="n")
-        common = counts.get_column(column).head(ATTRIBUTE_LEVELS).to_list()
-        segment = text.replace_strict(
-            {v: v for v in common}, default=OTHER_SEGMENT, return_dtype=pl.String
-        )
+        common = text.value_counts(sort=True).get_column(column).head(ATTRIBUTE_LEVELS)
+        segment = pl.select(
+            pl.when(text.is_in(common.implode())).then(text).otherwise(pl.lit(OTHER_SEGMENT))
+        ).to_series()
+        common = common.to_list()
         order = [*common, OTHER_SEGMENT]
     frame = pl.DataFrame(
         {

@@ -280,7 +280,8 @@ def campaign_settings(trained: Any, scored: Any, today: dt.date | None = None) -
     """
     if scored.as_of is not None:
         return {"as_of": scored.as_of, "horizon_days": trained.definition.horizon_days}
-    numeric = [n for n in trained.feature_names if n not in set(trained.categorical)]
+    categorical = set(trained.categorical)
+    numeric = [n for n in trained.feature_names if n not in categorical]
     return {
         "as_of": today or dt.date.today(),
         "horizon_days": 0,

@@ -95,6 +95,11 @@ class CampaignResults:
     verdict: Message
     notes: list[Message] = field(default_factory=list)
 
+    @property
+    def measured_by_label(self) -> bool:
+        """A customer table's campaign, measured on a later table's churn label."""
+        return self.facts.get("outcome") == OUTCOME_LABEL
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON contract of ``results --json`` (plain numbers, lists and strings)."""
         out = dict(self.summary)
@@ -434,10 +439,9 @@ def results_text(results: CampaignResults, lang: str = "en") -> str:
     from churnlab.i18n import t as tr
 
     s = results.summary
-    by_label = results.facts.get("outcome") == OUTCOME_LABEL
     lines = [
         tr(
-            "results.cli.header_table" if by_label else "results.cli.header",
+            "results.cli.header_table" if results.measured_by_label else "results.cli.header",
             lang,
             campaign=results.facts.get("campaign_id", ""),
             as_of=results.facts.get("as_of", ""),

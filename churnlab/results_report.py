@@ -8,7 +8,6 @@ import plotly.io as pio
 
 from churnlab import i18n
 from churnlab.charts import results_bands_figure
-from churnlab.holdout import OUTCOME_LABEL
 from churnlab.results import CampaignResults
 
 
@@ -41,7 +40,7 @@ def results_section_html(results: CampaignResults, lang: str = "en") -> str:
         ),
         (t("results.metric.net", lang), f"{c}{s['net']['estimate']:,.0f}"),
     ]
-    if results.facts.get("outcome") == OUTCOME_LABEL:  # a customer table's later label
+    if results.measured_by_label:  # a customer table's later label: no days to observe
         rows.append((t("results.metric.customers", lang), f"{results.outcomes.height:,}"))
     else:
         rows.append(

@@ -446,7 +446,8 @@ def _labelled_table_uploaded() -> bool:
     mode), so churn is what the label says even before a model is trained."""
     if using_sample():
         return False
-    with suppress(ChurnlabError):
+    # the files are loaded (and cached) for the page anyway; a failure shows there, in words
+    with suppress(Exception):
         shop, _ = current_shop()
         return (
             shop.events is None and shop.customers is not None and LABEL in shop.customers.columns
@@ -491,13 +492,18 @@ def sidebar() -> None:
             st.caption(tr("sidebar.model_none"))
 
 
+def running_job() -> Any:
+    """The training job (``pages/_training.TrainingJob``) still running, or None."""
+    job = st.session_state.get(TRAINING_JOB)
+    return job if job is not None and not job.done.is_set() else None
+
+
 def need_model() -> TrainedModel | None:
     """The current model, or an explanation of how to get one."""
     with guarded():
         model = current_model()
         if model is None:
-            job = st.session_state.get(TRAINING_JOB)
-            if job is not None and not job.done.is_set():  # pages/_training.py
+            if running_job() is not None:  # pages/_training.py
                 st.info(tr("model.training_running"), icon="⏳")
             else:
                 st.info(tr("model.none_yet"), icon="ℹ️")

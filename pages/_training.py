@@ -24,13 +24,13 @@ from pages._shared import (
     TRAINING_JOB,
     current_shop,
     lang,
+    running_job,
     score_in_background,
     set_user_model,
     show_error,
     tr,
 )
 
-JOB = TRAINING_JOB
 #: How often the page that waits, and the sidebar of any other page, look at the job.
 POLL_SECONDS = 0.1
 SIDEBAR_POLL_SECONDS = 1.0
@@ -52,11 +52,6 @@ class TrainingJob:
 
     def progress(self, fraction: float, step: i18n.Message) -> None:
         self.fraction, self.step = min(max(fraction, 0.0), 1.0), step
-
-
-def running_job() -> TrainingJob | None:
-    job = st.session_state.get(JOB)
-    return job if job is not None and not job.done.is_set() else None
 
 
 def start_training(
@@ -84,7 +79,7 @@ def start_training(
         finally:
             job.done.set()
 
-    st.session_state[JOB] = job
+    st.session_state[TRAINING_JOB] = job
     threading.Thread(target=work, name="churnlab-train", daemon=True).start()
     return job
 
@@ -114,10 +109,10 @@ def adopt_finished_training(announce: bool = False) -> bool:
     """A job that has ended: its model becomes current (True), or its error shows. Runs at
     the start of every page (``announce``: a toast says so, since the page the visitor is
     on did not start it); the data must still be the data it trained on."""
-    job = st.session_state.get(JOB)
+    job = st.session_state.get(TRAINING_JOB)
     if job is None or not job.done.is_set():
         return False
-    st.session_state[JOB] = None
+    st.session_state[TRAINING_JOB] = None
     if job.error is not None:
         # the reason and its hint in full view (an interrupted interpreter is no user error)
         show_error(job.error if isinstance(job.error, Exception) else RuntimeError())
@@ -143,7 +138,7 @@ def show_training_in_sidebar() -> None:
 
     @st.fragment(run_every=SIDEBAR_POLL_SECONDS)
     def progress() -> None:
-        job = st.session_state.get(JOB)
+        job = st.session_state.get(TRAINING_JOB)
         if job is None or job.done.is_set():
             st.rerun(scope="app")
         st.progress(job.fraction, text=tr("sidebar.training", percent=f"{job.fraction:.0%}"))

@@ -5,7 +5,6 @@ import streamlit as st
 
 from churnlab.charts import backtest_bands_figure, qini_figure, results_bands_figure
 from churnlab.errors import ChurnlabError
-from churnlab.holdout import OUTCOME_LABEL
 from churnlab.results import planner_save_rate
 from pages._shared import (
     MEASURED,
@@ -110,7 +109,7 @@ if results is not None:
     )
     roi = s["roi"]["estimate"]
     k[2].metric(tr("results.metric.roi"), "—" if roi is None else pct(roi, 0))
-    if results.facts.get("outcome") == OUTCOME_LABEL:  # a customer table: no days, no spend
+    if results.measured_by_label:  # a customer table: no days, no spend
         st.caption(tr("results.by_label", customers=f"{results.outcomes.height:,}"))
     else:
         k[3].metric(tr("results.metric.observed"), f"{s['observed_days']} / {s['horizon_days']}")

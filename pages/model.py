@@ -21,12 +21,13 @@ from pages._shared import (
     load_model_upload,
     plot,
     route_through_app,
+    running_job,
     show_error,
     show_notice,
     tr,
     warm_up,
 )
-from pages._training import running_job, train_with_progress
+from pages._training import train_with_progress
 
 route_through_app()
 warm_up()  # a visitor who uploads or trains will train soon
