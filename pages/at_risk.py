@@ -218,7 +218,7 @@ if model is not None:
                 st.caption(tr("campaign.best_n", best=f"{plan.best_n:,}"))
                 if plan.budget_n is not None:
                     st.caption(tr("campaign.budget_n", n=f"{plan.budget_n:,}"))
-        else:
+        elif model.mode != "table":  # a table's Customer value row above says it already
             st.info(tr("campaign.no_amounts"), icon="ℹ️")
 
         # ------------------------------------------------------------ the list and filters
