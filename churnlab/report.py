@@ -150,8 +150,10 @@ def executive_summary(facts: ReportFacts, lang: str = "en") -> list[str]:
                 net=money(facts.net_gain),
             )
         )
-    else:
+    elif facts.has_spend:
         paragraphs.append(t("report.summary.no_campaign", lang))
+    else:  # no plan at all: nothing to weigh an offer against
+        paragraphs.append(t("report.summary.no_spend_campaign", lang))
     return paragraphs
 
 

@@ -81,3 +81,4 @@ def test_the_report_of_a_table_model_speaks_of_held_out_customers(tmp_path: Path
     assert f"holding ¥{at_risk / 1e6:.1f}M of yearly spend" in text
     without = words(with_spend(scored, None, trained.definition.lookback_days))
     assert "spend at risk" not in without and "yearly spend" not in without
+    assert "No campaign is planned" in without and "no customer is worth" not in without
